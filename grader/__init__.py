@@ -1,0 +1,1 @@
+"""The grading engine: loading, isolation, checks, scoring, reporting. Knows nothing about any course."""

@@ -1,0 +1,262 @@
+"""The trusted side of isolation: start the worker, talk to it under time limits, replace it.
+
+Student code runs only in the worker (`grader.worker`), a separate process with a memory cap,
+optionally inside an OS sandbox (`grader.sandbox`). This module sends requests, waits at most
+`Limits.call_seconds` for each reply, and turns every way a worker can misbehave (raising,
+exiting, hanging, ignoring signals, exhausting memory, flooding output, sending garbage) into an
+exception that costs the check in progress and nothing more.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.codec import ProtocolError, read_message, write_message
+from grader.executor import Layout
+
+__all__ = [
+    "Limits",
+    "StudentError",
+    "StudentNotImplemented",
+    "WorkerDied",
+    "WorkerFailure",
+    "WorkerProcess",
+    "WorkerTimeout",
+]
+
+GRADER_PARENT = str(Path(__file__).resolve().parent.parent)
+_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from grader.worker import main; main()"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for student code. Defaults suit one assignment on a laptop."""
+
+    call_seconds: float = 5.0
+    memory_bytes: int = 1 << 30
+    output_bytes: int = 64 * 1024
+    start_seconds: float = 30.0
+
+
+class StudentError(BaseException):
+    """Student code raised. A BaseException so hypothesis never retries or shrinks around it."""
+
+    def __init__(self, type_name: str, message: str, where: str = "") -> None:
+        super().__init__(f"{type_name}: {message}")
+        self.type_name = type_name
+        self.message = message
+        self.where = where
+
+    def describe(self) -> str:
+        at = f" at {self.where}" if self.where else ""
+        return f"raised {self.type_name}: {self.message}{at}"
+
+
+class StudentNotImplemented(StudentError):
+    """A stub that still raises NotImplementedError, or returns CS231n's placeholder None."""
+
+
+class WorkerFailure(BaseException):
+    """The worker stopped answering properly; it has been discarded."""
+
+
+class WorkerTimeout(WorkerFailure):
+    pass
+
+
+class WorkerDied(WorkerFailure):
+    pass
+
+
+def _limit_resources(memory_bytes: int) -> None:
+    """Runs in the child between fork and exec: caps that survive into student code."""
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def worker_environment(scratch: Path) -> dict[str, str]:
+    """A small environment: one BLAS thread (workers run side by side), nothing of ours leaks."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(scratch),
+        "TMPDIR": str(scratch),
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # some CPUs need these to run at all
+        if key in os.environ:
+            env[key] = os.environ[key]
+    return env
+
+
+@dataclass
+class _Capture:
+    """Drains the worker's output pipe on a thread, keeping at most `limit` bytes."""
+
+    fd: int
+    limit: int
+    data: bytearray = field(default_factory=bytearray)
+    dropped: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self) -> None:
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            with self.lock:
+                room = self.limit - len(self.data)
+                self.data += chunk[: max(room, 0)]
+                self.dropped += max(len(chunk) - max(room, 0), 0)
+
+    def take(self) -> tuple[str, int]:
+        """Everything captured since the last take, and how many bytes were dropped."""
+        with self.lock:
+            text = self.data.decode("utf-8", "replace")
+            dropped = self.dropped
+            self.data = bytearray()
+            self.dropped = 0
+        return text, dropped
+
+
+class WorkerProcess:
+    """One worker process, with the submission already loaded."""
+
+    def __init__(self, layout: Layout, scratch: Path, limits: Limits,
+                 command: list[str] | None = None, grader_parent: str = GRADER_PARENT) -> None:
+        self.limits = limits
+        argv = command or [sys.executable, "-I", "-c", _BOOT, grader_parent]
+        self.proc = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=scratch, env=worker_environment(scratch), start_new_session=True,
+            preexec_fn=lambda: _limit_resources(limits.memory_bytes),  # noqa: PLW1509
+        )
+        assert self.proc.stdin and self.proc.stdout and self.proc.stderr
+        self._in = self.proc.stdin.fileno()
+        self._out = self.proc.stdout.fileno()
+        os.set_blocking(self._in, False)
+        self.capture = _Capture(self.proc.stderr.fileno(), limits.output_bytes)
+        self.capture.start()
+        self.request({"op": "load", "layout": layout.to_wire(), "scratch": str(scratch)}, [],
+                     seconds=limits.start_seconds)
+
+    # ---- plumbing with deadlines -------------------------------------------------------
+    def _write_all(self, data: bytes, deadline: float) -> None:
+        view = memoryview(data)
+        while view:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise WorkerTimeout("the worker stopped reading its requests")
+            _, ready, _ = select.select([], [self._in], [], remaining)
+            if ready:
+                try:
+                    n = os.write(self._in, view)
+                except (BrokenPipeError, OSError) as exc:
+                    raise self._died() from exc
+                view = view[n:]
+
+    def _read_exact(self, deadline: float) -> Any:
+        def read_exact(n: int) -> bytes:
+            chunks, got = [], 0
+            while got < n:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise WorkerTimeout(f"no answer within {self.limits.call_seconds:g} s")
+                ready, _, _ = select.select([self._out], [], [], remaining)
+                if not ready:
+                    continue
+                chunk = os.read(self._out, min(n - got, 1 << 20))
+                if not chunk:
+                    raise self._died()
+                chunks.append(chunk)
+                got += len(chunk)
+            return b"".join(chunks)
+
+        return read_exact
+
+    def _died(self) -> WorkerDied:
+        try:
+            code = self.proc.wait(timeout=1.0)
+        except subprocess.TimeoutExpired:
+            code = None
+        self.kill()
+        if code is None:
+            return WorkerDied("the worker closed its channel")
+        if code < 0:
+            name = signal.Signals(-code).name
+            why = " (probably the memory limit)" if -code in (signal.SIGKILL, signal.SIGSEGV) else ""
+            return WorkerDied(f"the worker was killed by {name}{why}")
+        return WorkerDied(f"the worker exited with status {code} (sys.exit/os._exit in student code?)")
+
+    def request(self, header: dict[str, Any], buffers: list[bytes],
+                seconds: float | None = None) -> tuple[dict[str, Any], list[bytes]]:
+        deadline = time.monotonic() + (seconds or self.limits.call_seconds)
+        blob = _frame(header, buffers)
+        try:
+            self._write_all(blob, deadline)
+            reply, reply_buffers = read_message(self._read_exact(deadline))
+        except WorkerTimeout:
+            self.kill()
+            raise
+        except ProtocolError as exc:
+            self.kill()
+            raise WorkerDied(f"the worker sent a malformed reply ({exc})") from exc
+        return reply, reply_buffers
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL the whole session: a worker that ignores SIGTERM cannot outlive its grading."""
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            pass
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                if stream:
+                    stream.close()
+            except OSError:
+                pass
+
+
+class _Sink:
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, b: bytes) -> None:
+        self.parts.append(bytes(b))
+
+    def flush(self) -> None:
+        pass
+
+
+def _frame(header: dict[str, Any], buffers: list[bytes]) -> bytes:
+    sink = _Sink()
+    write_message(sink, header, buffers)  # type: ignore[arg-type]
+    return b"".join(sink.parts)

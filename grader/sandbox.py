@@ -1,0 +1,402 @@
+"""An OS sandbox around the grading worker, built on bubblewrap or util-linux `unshare`.
+
+The worker imports student code, so everything it can reach is reachable by a student. This
+module turns the worker's argv into one that runs it with no network, a read-only view of the
+system, one writable scratch folder, the project checkout / gradebook / other submissions masked,
+a bounded number of processes, and a PID namespace so that nothing it starts outlives it.
+
+Levels, strongest first (grader.result.Isolation):
+- BUBBLEWRAP: `bwrap`, the tool Flatpak uses; it drops every capability before exec.
+- NAMESPACES: `unshare` plus a small mount script; capabilities dropped with `setpriv`.
+- PROCESS: plain subprocess (macOS, Windows, containers without user namespaces). Only
+  `kill_process_tree` and the audit hook help there; the result must say so.
+
+Process limit, and why two mechanisms: RLIMIT_NPROC is never enforced for root (kernel/fork.c
+exempts INIT_USER and CAP_SYS_RESOURCE), and a user namespace created by root maps the worker back
+to root. So when the grader is root we put the sandbox in its own pids cgroup (`pids.max`), which
+counts per sandbox whatever the uid. When the grader is not root, `prlimit --nproc` is applied
+*inside* the new user namespace, where the kernel (>= 5.14) counts processes per namespace, so
+parallel workers do not share one budget. Both also count threads (BLAS pools need a few).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import functools
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.result import Isolation
+
+__all__ = [
+    "SandboxPolicy",
+    "available_isolation",
+    "isolation_works",
+    "become_subreaper",
+    "kill_process_tree",
+    "sandboxed_command",
+]
+
+_CGROUP_PREFIX = "grader-sandbox-"
+_SANDBOX_LEVELS = (Isolation.BUBBLEWRAP, Isolation.NAMESPACES)
+
+
+@dataclass(frozen=True)
+class SandboxPolicy:
+    """What the worker may see and do.
+
+    `readonly` paths are re-exposed even when they lie inside a `hidden` one (e.g. the
+    submission's copy inside a hidden batch folder); a hidden path deeper than a readonly one
+    stays hidden. Python's prefixes and the `grader` package are always visible read-only, so the
+    worker can run even when the checkout holding reference/ is hidden.
+    """
+
+    scratch: Path
+    readonly: tuple[Path, ...] = ()
+    hidden: tuple[Path, ...] = ()
+    max_processes: int = 64
+    network: bool = False
+
+
+def _grader_package_dir() -> Path:
+    return Path(__file__).resolve().parent
+
+
+def _python_paths() -> list[Path]:
+    """Everything the interpreter needs: its prefixes, site-packages and the real executable."""
+    import site
+    import sysconfig
+
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    paths.update(site.getsitepackages())
+    paths.update(sysconfig.get_paths().values())
+    paths.add(os.path.dirname(os.path.realpath(sys.executable)))
+    return [Path(p) for p in sorted(paths) if p and os.path.exists(p)]
+
+
+def _mount_plan(policy: SandboxPolicy) -> list[tuple[str, Path]]:
+    """(op, path) with op in {"hide", "ro"}, shallow paths first, so deeper rules win."""
+    ops: dict[Path, str] = {}
+    for p in policy.hidden:
+        if p.exists():
+            ops[p.resolve()] = "hide"
+    for p in (*policy.readonly, *_python_paths(), _grader_package_dir()):
+        if p.exists() and p.resolve() not in ops:
+            ops[p.resolve()] = "ro"
+    return sorted(((op, p) for p, op in ops.items()), key=lambda t: (len(t[1].parts), str(t[1])))
+
+
+def _nproc_argv(policy: SandboxPolicy) -> list[str]:
+    prlimit = shutil.which("prlimit")
+    n = policy.max_processes
+    return [prlimit, f"--nproc={n}:{n}", "--"] if prlimit else []
+
+
+def _bwrap_argv(argv: Sequence[str], policy: SandboxPolicy) -> list[str]:
+    cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    plan = _mount_plan(policy)
+    for op, p in plan:
+        if op == "hide":
+            cmd += ["--tmpfs", str(p)] if p.is_dir() else ["--ro-bind", "/dev/null", str(p)]
+        else:
+            cmd += ["--ro-bind", str(p), str(p)]
+    # The masks are empty tmpfs; remounting them read-only after the binds keeps a student from
+    # even "writing" into them (harmless, but it would defeat the write-denied guarantee).
+    cmd += [a for op, p in plan if op == "hide" and p.is_dir() for a in ("--remount-ro", str(p))]
+    scratch = str(policy.scratch.resolve())
+    cmd += ["--bind", scratch, scratch, "--chdir", scratch]
+    # --unshare-all includes the network; --share-net opts back in only when the policy asks.
+    cmd += ["--unshare-all", "--die-with-parent", "--new-session", "--hostname", "sandbox"]
+    if policy.network:
+        cmd.append("--share-net")
+    return [*cmd, "--", *_nproc_argv(policy), *argv]
+
+
+_UNSHARE_SCRIPT = r"""
+set -e
+S=$1; shift
+# A view of the unmasked root, so readonly paths under hidden ones can still be re-exposed.
+mount -t tmpfs tmpfs "$S"; mkdir "$S/r"; mount --rbind / "$S/r"; R=$S/r
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mount -t tmpfs -o mode=755 tmpfs /dev
+for d in null zero full random urandom tty; do touch "/dev/$d"; mount --bind "$R/dev/$d" "/dev/$d"; done
+mkdir /dev/shm /dev/pts; ln -s /proc/self/fd /dev/fd
+ln -s /proc/self/fd/0 /dev/stdin; ln -s /proc/self/fd/1 /dev/stdout; ln -s /proc/self/fd/2 /dev/stderr
+while [ "$1" != "--" ]; do
+  op=$1; p=$2; shift 2
+  case $op in
+    hide) if [ ! -e "$p" ]; then :  # already under a mask
+          elif [ -d "$p" ]; then mount -t tmpfs -o mode=755 tmpfs "$p"; else mount --bind /dev/null "$p"; fi ;;
+    *) [ -e "$p" ] || mkdir -p "$p"; mount --rbind "$R$p" "$p"; [ "$op" = ro ] || scratch=$p ;;
+  esac
+done
+shift
+umount -l "$S"
+# Read-only everywhere else. Mounts inherited into a user namespace are locked, and setpriv
+# below drops CAP_SYS_ADMIN, so none of this can be undone from inside.
+findmnt -rn -o TARGET | while read -r m; do
+  case $m in "$scratch"|/tmp|/proc|/proc/*) continue ;; esac
+  mount -o remount,bind,ro "$m" 2>/dev/null || true
+done
+cd "$scratch"
+exec setpriv --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"
+"""
+
+
+def _stage_dir(policy: SandboxPolicy) -> str:
+    """An existing directory to hang the temporary root view on; never one the plan touches."""
+    touched = [p for _, p in _mount_plan(policy)] + [policy.scratch.resolve()]
+    for cand in ("/mnt", "/media", "/srv", "/opt", "/boot"):
+        c = Path(cand)
+        if c.is_dir() and not c.is_symlink() and not any(
+            c == t or c in t.parents or t in c.parents for t in touched
+        ):
+            return cand
+    raise RuntimeError("no free directory (/mnt, /media, /srv, /opt, /boot) to stage mounts on")
+
+
+def _unshare_argv(argv: Sequence[str], policy: SandboxPolicy) -> list[str]:
+    """util-linux only: a private mount namespace, remounted read-only in place, then masked."""
+    args: list[str] = []
+    for op, p in _mount_plan(policy):
+        args += [op, str(p)]
+    args += ["rw", str(policy.scratch.resolve()), "--"]
+    flags = ["--user", "--map-root-user", "--mount", "--pid", "--fork", "--kill-child",
+             "--ipc", "--uts", "--propagation", "private", "--mount-proc"]
+    if not policy.network:
+        flags.append("--net")
+    return ["unshare", *flags, "sh", "-c", _UNSHARE_SCRIPT, "grader-sandbox",
+            _stage_dir(policy), *args, *_nproc_argv(policy), *argv]
+
+
+def _pids_cgroup_root() -> Path | None:
+    """A pids-cgroup directory we may create children in (cgroup v1 or delegated v2), or None."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, rel = line.split(":", 2)
+        if "pids" in controllers.split(","):
+            base = Path("/sys/fs/cgroup/pids") / rel.lstrip("/")
+        elif controllers == "":
+            base = Path("/sys/fs/cgroup") / rel.lstrip("/")
+            with contextlib.suppress(OSError):
+                if "pids" not in (base / "cgroup.subtree_control").read_text().split():
+                    continue
+        else:
+            continue
+        probe = base / f"{_CGROUP_PREFIX}probe-{os.getpid()}"
+        try:
+            probe.mkdir()
+            ok = (probe / "pids.max").exists()
+            probe.rmdir()
+        except OSError:
+            continue
+        if ok:
+            return base
+    return None
+
+
+@functools.cache
+def _cgroup_root_cached() -> Path | None:
+    return _pids_cgroup_root() if os.geteuid() == 0 else None
+
+
+def _cgroup_argv(policy: SandboxPolicy) -> list[str]:
+    """As root, RLIMIT_NPROC is ignored: join a fresh pids cgroup, then exec the sandbox."""
+    root = _cgroup_root_cached()
+    if root is None:
+        return []
+    _remove_stale_cgroups(root)
+    script = (
+        'd="$1/' + _CGROUP_PREFIX + '$$"; mkdir "$d" && echo "$2" > "$d/pids.max" '
+        '&& echo $$ > "$d/cgroup.procs" || exit 125; shift 2; exec "$@"'
+    )
+    return ["sh", "-c", script, "grader-cgroup", str(root), str(policy.max_processes)]
+
+
+def _remove_stale_cgroups(root: Path) -> None:
+    """rmdir only succeeds on empty cgroups, so this never disturbs a running sandbox."""
+    with contextlib.suppress(OSError):
+        for d in root.iterdir():
+            if d.name.startswith(_CGROUP_PREFIX):
+                with contextlib.suppress(OSError):
+                    d.rmdir()
+
+
+def _trial(argv: list[str]) -> bool:
+    try:
+        done = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
+@functools.cache
+def isolation_works(level: Isolation) -> bool:
+    """Whether `level` really runs a worker here: a trial write to scratch inside it succeeds."""
+    if level is Isolation.PROCESS:
+        return True
+    if level not in _SANDBOX_LEVELS or not sys.platform.startswith("linux"):
+        return False
+    if not shutil.which("bwrap" if level is Isolation.BUBBLEWRAP else "unshare"):
+        return False
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        trial = [sys.executable, "-c", "open('probe', 'w').write('ok')"]
+        argv = sandboxed_command(trial, SandboxPolicy(scratch=Path(tmp)), level)
+        return _trial(argv) and (Path(tmp) / "probe").exists()
+
+
+def available_isolation() -> Isolation:
+    """The strongest level that really works here (probed once), or GRADER_ISOLATION's choice."""
+    forced = os.environ.get("GRADER_ISOLATION")
+    if forced:
+        try:
+            return Isolation(forced)
+        except ValueError:
+            raise ValueError(
+                f"GRADER_ISOLATION={forced!r}: expected bubblewrap, namespaces or process"
+            ) from None
+    return next(level for level in (*_SANDBOX_LEVELS, Isolation.PROCESS) if isolation_works(level))
+
+
+def sandboxed_command(argv: Sequence[str], policy: SandboxPolicy, isolation: Isolation) -> list[str]:
+    """The argv that runs `argv` inside the sandbox; fds 0-2 (and others) pass through.
+
+    The environment is the caller's (Popen's env=), passed through untouched, so give it a
+    minimal one (isolation.worker_environment). PROCESS returns `argv` unchanged: start it with
+    `start_new_session=True` so that `kill_process_tree` can reach its process group.
+    """
+    if policy.max_processes < 1:
+        raise ValueError(f"max_processes must be >= 1, not {policy.max_processes}")
+    if not policy.scratch.is_dir():
+        raise ValueError(f"scratch {policy.scratch} is not a directory")
+    if isolation is Isolation.BUBBLEWRAP:
+        return [*_cgroup_argv(policy), *_bwrap_argv(argv, policy)]
+    if isolation is Isolation.NAMESPACES:
+        return [*_cgroup_argv(policy), *_unshare_argv(argv, policy)]
+    if isolation is Isolation.PROCESS:
+        return list(argv)
+    raise ValueError(f"isolation {isolation.value!r} cannot run a worker")
+
+
+def become_subreaper() -> bool:
+    """Make orphans of our workers reparent to us (Linux PR_SET_CHILD_SUBREAPER), not to init.
+
+    Without it, a double-forked grandchild in PROCESS isolation leaves the worker's tree and
+    only its session id betrays it; with it, it stays our descendant and `kill_process_tree`'s
+    sweep and our own wait() can find and reap it. Returns whether it took effect.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(36, 1, 0, 0, 0) == 0  # 36 = PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def _proc_table() -> dict[int, tuple[int, int, int]]:
+    """pid -> (ppid, pgid, sid) from /proc; empty where there is no /proc."""
+    table: dict[int, tuple[int, int, int]] = {}
+    with contextlib.suppress(OSError):
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            table[int(entry.name)] = (int(fields[1]), int(fields[2]), int(fields[3]))
+    return table
+
+
+def _descendants(pid: int, table: dict[int, tuple[int, int, int]]) -> set[int]:
+    found = {p for p, (_, pgid, sid) in table.items() if pgid == pid or sid == pid}
+    found.add(pid)
+    frontier = set(found)
+    while frontier:
+        frontier = {p for p, (ppid, _, _) in table.items() if ppid in frontier} - found
+        found |= frontier
+    found.discard(os.getpid())
+    return found
+
+
+def _cgroup_of(pid: int) -> Path | None:
+    root = _cgroup_root_cached()
+    if root is None:
+        return None
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/cgroup").read_text().splitlines():
+            rel = line.split(":", 2)[2]
+            name = rel.rsplit("/", 1)[-1]
+            if name.startswith(_CGROUP_PREFIX):
+                return root / name
+    return None
+
+
+def kill_process_tree(pid: int, timeout: float = 2.0) -> None:
+    """SIGKILL `pid` and everything it started, at every isolation level.
+
+    Sandbox levels: the PID namespace dies with its init, and the pids cgroup lists any
+    straggler. PROCESS: the worker's process group and session (start_new_session=True), plus
+    its descendants found in /proc, swept until none is left; a grandchild that both calls
+    setsid() and double-forks escapes unless `become_subreaper()` was called.
+    """
+    cgroup = _cgroup_of(pid)
+    # Snapshot the tree before the first kill: once a parent dies its children reparent away.
+    first = _descendants(pid, _proc_table())
+    with contextlib.suppress(OSError):
+        if os.getpgid(pid) == pid and pid != os.getpgrp():
+            os.killpg(pid, signal.SIGKILL)
+    for v in first:
+        with contextlib.suppress(OSError):
+            os.kill(v, signal.SIGKILL)
+    deadline = time.monotonic() + timeout
+    while True:
+        victims = _descendants(pid, _proc_table()) if os.path.isdir("/proc") else {pid}
+        if cgroup is not None:
+            with contextlib.suppress(OSError, ValueError):
+                victims |= {int(x) for x in (cgroup / "cgroup.procs").read_text().split()}
+        alive = [v for v in victims if _alive(v)]
+        for v in alive:
+            with contextlib.suppress(OSError):
+                os.kill(v, signal.SIGKILL)
+        if not alive or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
+    if cgroup is not None:
+        for _ in range(50):
+            try:
+                cgroup.rmdir()
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                time.sleep(0.01)
+
+
+def _alive(pid: int) -> bool:
+    """Zombies count as dead: they run nothing and only their parent can reap them."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return True
+    return state[state.rindex(")") + 2] not in "ZX"

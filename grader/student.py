@@ -1,0 +1,295 @@
+"""`Student`: how checks call a submission's code without ever running it in this process.
+
+    out, cache = student.call("relu_forward", x, keep=(1,))   # cache stays in the worker
+    dx = student.call("relu_backward", dout, cache)
+    model = student.new("TwoLayerNet", input_dim=5)          # a Handle to a worker-side object
+    student.set(model["params"]["W1"], w1)
+    scores = student.method(model, "loss", X)
+
+Two backends share this interface: `WorkerBackend` (grading: a separate process, replaced when
+it fails) and `InProcessBackend` (the benchmarks' floor, and nothing else).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from grader.codec import Handle, ProtocolError, decode, encode
+from grader.executor import Executor, Layout, StudentRaised
+from grader.isolation import (
+    StudentError,
+    StudentNotImplemented,
+    WorkerDied,
+    WorkerFailure,
+    WorkerProcess,
+    WorkerTimeout,
+)
+
+__all__ = ["Backend", "InProcessBackend", "Student", "WorkerBackend"]
+
+
+class Backend(Protocol):
+    def op(self, op: str, fields: dict[str, Any], values: dict[str, Any], name: str) -> Any: ...
+
+    def take_output(self) -> tuple[str, int]: ...
+
+    def take_events(self) -> list[list[str]]: ...
+
+    def close(self) -> None: ...
+
+
+def _raise_student(error: dict[str, Any]) -> None:
+    cls = StudentNotImplemented if error.get("kind") == "not_implemented" else StudentError
+    raise cls(str(error.get("type", "Error"))[:100], str(error.get("message", ""))[:2000],
+              str(error.get("where", ""))[:500])
+
+
+@dataclass
+class WorkerBackend:
+    """Talks to a worker process; starts a fresh one after any failure.
+
+    A name whose call hung or killed the worker is remembered, and later calls to it fail at
+    once with the same reason: one infinite loop costs the checks of that function, not five
+    seconds per check for the rest of the run.
+    """
+
+    layout: Layout
+    launch: Callable[[], WorkerProcess]
+    worker: WorkerProcess | None = None
+    poisoned: dict[str, WorkerFailure] = field(default_factory=dict)
+    imported: set[str] = field(default_factory=set)
+    output: list[str] = field(default_factory=list)
+    dropped: int = 0
+    events: list[list[str]] = field(default_factory=list)
+    restarts: int = 0
+
+    def _worker(self) -> WorkerProcess:
+        if self.worker is None or not self.worker.alive():
+            if self.worker is not None:
+                self._collect(self.worker)
+                self.worker.kill()
+                self.restarts += 1
+            self.worker = self.launch()
+            self.imported.clear()
+        return self.worker
+
+    def _collect(self, w: WorkerProcess) -> None:
+        text, dropped = w.capture.take()
+        if text:
+            self.output.append(text)
+        self.dropped += dropped
+
+    def _send(self, header: dict[str, Any], buffers: list[bytes], name: str) -> Any:
+        if name in self.poisoned:
+            failure = self.poisoned[name]
+            raise type(failure)(f"{failure} (earlier call to {name})")
+        w = self._worker()
+        try:
+            reply, reply_buffers = w.request(header, buffers)
+        except WorkerFailure as failure:
+            self._collect(w)
+            w.kill()
+            self.worker = None
+            if name:
+                self.poisoned[name] = failure
+            raise
+        self._collect(w)
+        events = reply.get("events")
+        if isinstance(events, list):
+            self.events.extend([str(x)[:300] for x in e][:2] for e in events[:100]
+                               if isinstance(e, list))
+        if reply.get("ok") is not True:
+            error = reply.get("error")
+            _raise_student(error if isinstance(error, dict) else {})
+        return reply.get("result"), reply_buffers
+
+    def _ensure_module(self, name: str) -> None:
+        top = name.partition(".")[0]
+        module = self.layout.names.get(top)
+        if module is None or module in self.imported or module not in self.layout.modules:
+            return
+        key = f"import {module}.py"
+        try:
+            self._send({"op": "import", "module": module}, [], key)
+        except WorkerFailure as failure:
+            raise type(failure)(f"importing {module}.py: {failure}") from None
+        self.imported.add(module)
+
+    def op(self, op: str, fields: dict[str, Any], values: dict[str, Any], name: str) -> Any:
+        if name:
+            self._ensure_module(name)
+        buffers: list[bytes] = []
+        header = {"op": op, **fields, **{k: encode(v, buffers) for k, v in values.items()}}
+        result, reply_buffers = self._send(header, buffers, name)
+        try:
+            return _decode_result(op, result, reply_buffers)
+        except (ProtocolError, KeyError, TypeError) as exc:
+            raise WorkerDied(f"the worker sent a malformed reply ({exc})") from exc
+
+    def take_output(self) -> tuple[str, int]:
+        if self.worker is not None:
+            self._collect(self.worker)
+        text, dropped = "".join(self.output), self.dropped
+        self.output, self.dropped = [], 0
+        return text, dropped
+
+    def take_events(self) -> list[list[str]]:
+        events, self.events = self.events, []
+        return events
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.kill()
+            self.worker = None
+
+
+def _decode_result(op: str, result: Any, buffers: list[bytes]) -> Any:
+    if op in ("load", "release", "set", "import"):
+        return None
+    if op in ("put", "get"):
+        return decode(result, buffers)
+    value = decode(result["value"], buffers)
+    if "args" in result:
+        return value, decode(result["args"], buffers)
+    return value
+
+
+@dataclass
+class InProcessBackend:
+    """Runs student code in this process. Only for measuring the cost of isolation."""
+
+    layout: Layout
+    executor: Executor = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.executor = Executor(self.layout)
+
+    def _resolve(self, value: Any) -> Any:
+        if isinstance(value, Handle):
+            return self.executor.resolve(value)
+        if type(value) in (tuple, list):
+            return type(value)(self._resolve(v) for v in value)
+        if type(value) is dict:
+            return {k: self._resolve(v) for k, v in value.items()}
+        return copy.copy(value)
+
+    def op(self, op: str, fields: dict[str, Any], values: dict[str, Any], name: str) -> Any:
+        ex = self.executor
+        try:
+            if op == "release":
+                return ex.release()
+            if op == "put":
+                return ex.handle_of(self._resolve(values["value"]))
+            target = values["target"]
+            if op == "get":
+                return ex.resolve(target) if isinstance(target, Handle) else ex.lookup(target)
+            if op == "set":
+                parent = ex.resolve(Handle(target.id, target.path[:-1]))
+                key = target.path[-1]
+                value = self._resolve(values["value"])
+                if isinstance(key, int) or isinstance(parent, dict):
+                    parent[key] = value
+                else:
+                    setattr(parent, key, value)
+                return None
+            fn = ex.target(target, fields.get("method"))
+            if op == "map":
+                pick = fields.get("pick")
+                out = [ex.run(fn, tuple(self._resolve(a)), {}, fields.get("seed"))
+                       for a in values["argsets"]]
+                return [r[pick] for r in out] if pick is not None else out
+            args = self._resolve(values["args"])
+            result = ex.run(fn, args, self._resolve(values["kwargs"]), fields.get("seed"))
+            result = ex.keep(result, list(fields.get("keep") or []))
+            return (result, args) if fields.get("echo_args") else result
+        except StudentRaised as exc:
+            _raise_student(exc.to_wire())
+
+    def take_output(self) -> tuple[str, int]:
+        return "", 0
+
+    def take_events(self) -> list[list[str]]:
+        return []
+
+    def close(self) -> None:
+        pass
+
+
+class Student:
+    """The submission as checks see it. Every method may raise StudentError, StudentNotImplemented,
+    WorkerTimeout or WorkerDied; the runner turns those into a check status."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.seed = 0
+        self._calls = 0
+        self._origin: dict[int, str] = {}
+
+    def start_check(self, seed: int) -> None:
+        """Same check, same seeds: a regrade calls student code with identical global RNG state."""
+        self.seed, self._calls = seed, 0
+        self.backend.op("release", {}, {}, "")
+        self._origin.clear()
+
+    def _next_seed(self) -> int:
+        self._calls += 1
+        return (self.seed * 1_000_003 + self._calls) % (2**32)
+
+    def _name(self, target: str | Handle, method: str | None) -> str:
+        base = target if isinstance(target, str) else self._origin.get(target.id, "object")
+        return f"{base}.{method}" if method else base
+
+    def call(self, target: str | Handle, *args: Any, keep: Sequence[int] = (),
+             method: str | None = None, echo_args: bool = False, **kwargs: Any) -> Any:
+        """Call a student function (by name) or method (on a Handle); see the module docstring."""
+        name = self._name(target, method)
+        result = self.backend.op(
+            "call", {"method": method, "keep": list(keep), "seed": self._next_seed(),
+                     "echo_args": echo_args},
+            {"target": target, "args": tuple(args), "kwargs": kwargs}, name)
+        value = result[0] if echo_args else result
+        for h in _handles(value):
+            self._origin.setdefault(h.id, name.partition(".")[0])
+        return result
+
+    def new(self, cls: str, *args: Any, **kwargs: Any) -> Handle:
+        """Construct a student class; the instance stays in the worker."""
+        h = self.call(cls, *args, keep=(-1,), **kwargs)
+        self._origin[h.id] = cls
+        return h
+
+    def method(self, obj: Handle, name: str, *args: Any, keep: Sequence[int] = (),
+               **kwargs: Any) -> Any:
+        return self.call(obj, *args, keep=keep, method=name, **kwargs)
+
+    def map(self, target: str | Handle, argsets: Sequence[tuple[Any, ...]], *,
+            pick: int | None = None, method: str | None = None) -> list[Any]:
+        """Call the same function on many argument tuples in one round trip (gradient checks)."""
+        return self.backend.op("map", {"method": method, "pick": pick, "seed": self._next_seed()},
+                               {"target": target, "argsets": list(argsets)},
+                               self._name(target, method))
+
+    def get(self, obj: Handle | str) -> Any:
+        return self.backend.op("get", {}, {"target": obj}, self._name(obj, None)
+                               if isinstance(obj, str) else "")
+
+    def set(self, where: Handle, value: Any) -> None:
+        self.backend.op("set", {}, {"target": where, "value": value}, "")
+
+    def put(self, value: Any) -> Handle:
+        """Create a worker-side object (e.g. a bn_param dict that several calls share)."""
+        return self.backend.op("put", {}, {"value": value}, "")
+
+
+def _handles(value: Any) -> list[Handle]:
+    if isinstance(value, Handle):
+        return [value]
+    if type(value) in (tuple, list):
+        return [h for v in value for h in _handles(v)]
+    return []
+
+
+__all__ += ["StudentError", "StudentNotImplemented", "WorkerDied", "WorkerTimeout"]

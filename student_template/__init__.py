@@ -1,0 +1,6 @@
+# GENERATED from reference/__init__.py by `grade build`: edit the reference, not this file.
+"""Reference solutions for the "Training Neural Networks" unit.
+
+The only hand-written copy of every student file: `grade build` generates `student_template/`
+from these modules by replacing each `# BEGIN SOLUTION` ... `# END SOLUTION` block with a stub.
+"""
