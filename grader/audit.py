@@ -12,6 +12,7 @@ event, so those two are covered by wrapping signal's setters and by a meta-path 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -42,21 +43,20 @@ _ALWAYS_WRITABLE = ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty")
 _MAX_PER_KIND = 20  # a loop that opens a million files must not grow the reply without bound
 
 
-_GRADER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+def _imported_by_watched_code() -> bool:
+    """Whether the import runs in grader, reference or assignments code, not the student's.
 
-
-def _imported_by_grader() -> bool:
-    """Whether the import statement runs in grader code (the worker importing lazily).
-
-    Only reached for watched names, so walking the stack costs nothing on ordinary imports.
-    A student can fake a code object's filename; this is evidence, not a lock.
+    Such imports are the worker importing lazily, or the consequences of an import already
+    recorded. Only reached for watched names, so the stack walk costs nothing on ordinary
+    imports. A student can fake a frame's module name; this is evidence, not a lock.
     """
     frame = sys._getframe(2)
     while frame is not None:
         filename = frame.f_code.co_filename
         if not (filename.startswith("<frozen") or filename == __file__
                 or "importlib" in filename):
-            return filename.startswith(_GRADER_DIR)
+            name = frame.f_globals.get("__name__")
+            return isinstance(name, str) and name.partition(".")[0] in _WATCHED_PACKAGES
         frame = frame.f_back
     return False
 
@@ -124,10 +124,9 @@ class Auditor:
         handler = self._handlers.get(event)
         if handler is None:
             return
-        try:
+        # An audit hook that raises aborts the student's call: never let that happen.
+        with contextlib.suppress(Exception):
             handler(event, args)
-        except Exception:  # noqa: BLE001 - an audit hook that raises aborts the student's call
-            pass
 
     def _on_import(self, event: str, args: tuple[Any, ...]) -> None:
         self.saw_import(str(args[0]))
@@ -135,7 +134,7 @@ class Auditor:
     def saw_import(self, name: str) -> None:
         top = name.partition(".")[0]
         kind = _WATCHED_PACKAGES.get(top)
-        if kind is not None and name not in self._allowed and not _imported_by_grader():
+        if kind is not None and name not in self._allowed and not _imported_by_watched_code():
             self._add(kind, f"import {name}")
 
 
@@ -188,10 +187,8 @@ class _ImportSentinel:
         self._auditor = auditor
 
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> ModuleSpec | None:
-        try:
+        with contextlib.suppress(Exception):
             self._auditor.saw_import(fullname)
-        except Exception:  # noqa: BLE001
-            pass
         return None
 
 
@@ -203,10 +200,8 @@ def _wrap_signal_setters(auditor: Auditor) -> None:
             continue
 
         def wrapper(*args: Any, _original: Any = original, _name: str = name) -> Any:
-            try:
+            with contextlib.suppress(Exception):
                 auditor.record(FlagKind.OVERRIDES_SIGNALS, f"signal.{_name}{args!r}"[:200])
-            except Exception:  # noqa: BLE001
-                pass
             return _original(*args)
 
         wrapper.__name__ = name

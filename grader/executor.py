@@ -12,6 +12,7 @@ import importlib
 import sys
 import traceback
 import types
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,7 @@ class Executor:
     layout: Layout
     _modules: dict[str, types.ModuleType | StudentRaised] = field(default_factory=dict)
     _objects: dict[int, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # of the last call, e.g. overflow in exp
 
     def __post_init__(self) -> None:
         for p in reversed(self.layout.sys_path):
@@ -152,10 +154,14 @@ class Executor:
             seed: int | None) -> Any:
         if seed is not None:
             np.random.seed(seed)  # CS231n code draws from the global RNG; make that reproducible
-        try:
-            return fn(*args, **kwargs)
-        except BaseException as exc:  # noqa: B036 - SystemExit and friends are student failures
-            raise _summarise(exc, self.layout.root) from None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                return fn(*args, **kwargs)
+            except BaseException as exc:  # noqa: B036 - SystemExit and friends are student failures
+                raise _summarise(exc, self.layout.root) from None
+            finally:
+                self.warnings = [f"{w.category.__name__}: {w.message}"[:300] for w in caught[:5]]
 
     def target(self, target: str | Handle, method: str | None) -> Callable[..., Any]:
         obj = self.resolve(target) if isinstance(target, Handle) else self.lookup(target)

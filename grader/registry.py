@@ -17,7 +17,7 @@ from typing import Any
 
 from grader.result import Kind, Visibility
 
-__all__ = ["Assignment", "CheckSpec", "Course", "Mistake", "assignment", "check",
+__all__ = ["Alternative", "Assignment", "CheckSpec", "Course", "Mistake", "assignment", "check",
            "optional_modules", "student_names"]
 
 _MARK = "__grader_check__"
@@ -49,6 +49,16 @@ class Mistake:
     impl: Callable[..., Any] = field(compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class Alternative:
+    """A correct implementation of `target` written differently (another formula, cache or state
+    layout); it must earn full marks. `impl` replaces the reference's `target` like a Mistake's."""
+
+    target: str
+    name: str
+    impl: Callable[..., Any] = field(compare=False, repr=False)
+
+
 def check(kind: Kind, *, targets: Sequence[str], points: float = 1.0, variant: str | None = None,
           visibility: Visibility = Visibility.VISIBLE) -> Callable[[Callable[[Any], None]],
                                                                    Callable[[Any], None]]:
@@ -71,7 +81,7 @@ class Assignment:
     title: str
     checks: tuple[CheckSpec, ...]
     mistakes: tuple[Mistake, ...] = ()
-    alternatives: tuple[Any, ...] = ()  # correct-but-different implementations (tests use them)
+    alternatives: tuple[Alternative, ...] = ()  # correct but different; tests demand full marks
 
     @property
     def max_score(self) -> float:
@@ -83,7 +93,8 @@ class Assignment:
 
 
 def assignment(name: str, title: str, modules: Iterable[ModuleType],
-               mistakes: Iterable[Mistake] = (), alternatives: Iterable[Any] = ()) -> Assignment:
+               mistakes: Iterable[Mistake] = (),
+               alternatives: Iterable[Alternative] = ()) -> Assignment:
     """Collect the checks defined in `modules`, in definition order."""
     specs: list[CheckSpec] = []
     seen: set[str] = set()

@@ -30,7 +30,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,8 +39,8 @@ from grader.result import Isolation
 __all__ = [
     "SandboxPolicy",
     "available_isolation",
-    "isolation_works",
     "become_subreaper",
+    "isolation_works",
     "kill_process_tree",
     "sandboxed_command",
 ]
@@ -102,6 +102,10 @@ def _nproc_argv(policy: SandboxPolicy) -> list[str]:
 
 def _bwrap_argv(argv: Sequence[str], policy: SandboxPolicy) -> list[str]:
     cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    # bwrap 0.8 leaves /proc/sys writable here, and the worker maps to the grader's uid: as
+    # root that would let it change host sysctls (checked: vm.swappiness was writable).
+    for d in ("/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus"):
+        cmd += ["--ro-bind-try", d, d]
     plan = _mount_plan(policy)
     for op, p in plan:
         if op == "hide":
@@ -126,16 +130,26 @@ S=$1; shift
 # A view of the unmasked root, so readonly paths under hidden ones can still be re-exposed.
 mount -t tmpfs tmpfs "$S"; mkdir "$S/r"; mount --rbind / "$S/r"; R=$S/r
 mount -t tmpfs -o mode=1777 tmpfs /tmp
+# Only harmless devices: the worker maps to the grader's uid, which may own real disks.
 mount -t tmpfs -o mode=755 tmpfs /dev
-for d in null zero full random urandom tty; do touch "/dev/$d"; mount --bind "$R/dev/$d" "/dev/$d"; done
+for d in null zero full random urandom tty; do
+  touch "/dev/$d"; mount --bind "$R/dev/$d" "/dev/$d"
+done
 mkdir /dev/shm /dev/pts; ln -s /proc/self/fd /dev/fd
-ln -s /proc/self/fd/0 /dev/stdin; ln -s /proc/self/fd/1 /dev/stdout; ln -s /proc/self/fd/2 /dev/stderr
+ln -s /proc/self/fd/0 /dev/stdin; ln -s /proc/self/fd/1 /dev/stdout
+ln -s /proc/self/fd/2 /dev/stderr
+# As bwrap does: a uid mapped to root outside could otherwise write host sysctls.
+for d in sys sysrq-trigger irq bus; do
+  [ -e "/proc/$d" ] && mount --bind "/proc/$d" "/proc/$d" && mount -o remount,bind,ro "/proc/$d"
+done
 while [ "$1" != "--" ]; do
   op=$1; p=$2; shift 2
   case $op in
     hide) if [ ! -e "$p" ]; then :  # already under a mask
-          elif [ -d "$p" ]; then mount -t tmpfs -o mode=755 tmpfs "$p"; else mount --bind /dev/null "$p"; fi ;;
-    *) [ -e "$p" ] || mkdir -p "$p"; mount --rbind "$R$p" "$p"; [ "$op" = ro ] || scratch=$p ;;
+          elif [ -d "$p" ]; then mount -t tmpfs -o mode=755 tmpfs "$p"
+          else mount --bind /dev/null "$p"; fi ;;
+    *) [ -e "$p" ] || mkdir -p "$p"; mount --rbind "$R$p" "$p"
+       [ "$op" = ro ] || scratch=$p ;;
   esac
 done
 shift
@@ -143,7 +157,7 @@ umount -l "$S"
 # Read-only everywhere else. Mounts inherited into a user namespace are locked, and setpriv
 # below drops CAP_SYS_ADMIN, so none of this can be undone from inside.
 findmnt -rn -o TARGET | while read -r m; do
-  case $m in "$scratch"|/tmp|/proc|/proc/*) continue ;; esac
+  case $m in "$scratch"|/tmp|/proc|/proc/*|/dev|/dev/*) continue ;; esac
   mount -o remount,bind,ro "$m" 2>/dev/null || true
 done
 cd "$scratch"
@@ -233,15 +247,6 @@ def _remove_stale_cgroups(root: Path) -> None:
                     d.rmdir()
 
 
-def _trial(argv: list[str]) -> bool:
-    try:
-        done = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, timeout=20, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return done.returncode == 0
-
-
 @functools.cache
 def isolation_works(level: Isolation) -> bool:
     """Whether `level` really runs a worker here: a trial write to scratch inside it succeeds."""
@@ -256,7 +261,12 @@ def isolation_works(level: Isolation) -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         trial = [sys.executable, "-c", "open('probe', 'w').write('ok')"]
         argv = sandboxed_command(trial, SandboxPolicy(scratch=Path(tmp)), level)
-        return _trial(argv) and (Path(tmp) / "probe").exists()
+        try:
+            subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=20, check=True)
+        except (OSError, subprocess.SubprocessError):
+            return False
+        return (Path(tmp) / "probe").exists()
 
 
 def available_isolation() -> Isolation:
@@ -269,10 +279,12 @@ def available_isolation() -> Isolation:
             raise ValueError(
                 f"GRADER_ISOLATION={forced!r}: expected bubblewrap, namespaces or process"
             ) from None
-    return next(level for level in (*_SANDBOX_LEVELS, Isolation.PROCESS) if isolation_works(level))
+    return next(lvl for lvl in (*_SANDBOX_LEVELS, Isolation.PROCESS) if isolation_works(lvl))
 
 
-def sandboxed_command(argv: Sequence[str], policy: SandboxPolicy, isolation: Isolation) -> list[str]:
+def sandboxed_command(
+    argv: Sequence[str], policy: SandboxPolicy, isolation: Isolation
+) -> list[str]:
     """The argv that runs `argv` inside the sandbox; fds 0-2 (and others) pass through.
 
     The environment is the caller's (Popen's env=), passed through untouched, so give it a

@@ -36,6 +36,8 @@ class Backend(Protocol):
 
     def take_output(self) -> tuple[str, int]: ...
 
+    def last_warnings(self) -> list[str]: ...
+
     def take_events(self) -> list[list[str]]: ...
 
     def close(self) -> None: ...
@@ -65,6 +67,7 @@ class WorkerBackend:
     dropped: int = 0
     events: list[list[str]] = field(default_factory=list)
     restarts: int = 0
+    warnings: list[str] = field(default_factory=list)
 
     def _worker(self) -> WorkerProcess:
         if self.worker is None or not self.worker.alive():
@@ -93,10 +96,13 @@ class WorkerBackend:
             self._collect(w)
             w.kill()
             self.worker = None
+            self.restarts += 1
             if name:
                 self.poisoned[name] = failure
             raise
         self._collect(w)
+        caught = reply.get("warnings")
+        self.warnings = [str(x)[:300] for x in caught[:5]] if isinstance(caught, list) else []
         events = reply.get("events")
         if isinstance(events, list):
             self.events.extend([str(x)[:300] for x in e][:2] for e in events[:100]
@@ -128,6 +134,9 @@ class WorkerBackend:
             return _decode_result(op, result, reply_buffers)
         except (ProtocolError, KeyError, TypeError) as exc:
             raise WorkerDied(f"the worker sent a malformed reply ({exc})") from exc
+
+    def last_warnings(self) -> list[str]:
+        return self.warnings
 
     def take_output(self) -> tuple[str, int]:
         if self.worker is not None:
@@ -208,6 +217,9 @@ class InProcessBackend:
         except StudentRaised as exc:
             _raise_student(exc.to_wire())
 
+    def last_warnings(self) -> list[str]:
+        return list(self.executor.warnings)
+
     def take_output(self) -> tuple[str, int]:
         return "", 0
 
@@ -254,6 +266,11 @@ class Student:
         for h in _handles(value):
             self._origin.setdefault(h.id, name.partition(".")[0])
         return result
+
+    @property
+    def warnings(self) -> list[str]:
+        """Warnings (e.g. 'RuntimeWarning: overflow encountered in exp') of the last call."""
+        return self.backend.last_warnings()
 
     def new(self, cls: str, *args: Any, **kwargs: Any) -> Handle:
         """Construct a student class; the instance stays in the worker."""

@@ -128,6 +128,8 @@ def main() -> None:
         except (Unencodable, ProtocolError, LookupError, KeyError, TypeError, ValueError) as exc:
             out, reply = [], {"ok": False, "error": {"kind": "error", "type": type(exc).__name__,
                                                      "message": str(exc)[:2000], "where": ""}}
+        if worker.executor is not None and header.get("op") in ("call", "map"):
+            reply["warnings"] = worker.executor.warnings
         if _audit is not None:
             reply["events"] = _audit.drain()
         for stream in (sys.stdout, sys.stderr):

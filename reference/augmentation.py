@@ -72,7 +72,7 @@ def random_crop(X, crop_size, rng, padding=0):
       with its top-left corner drawn uniformly among all valid positions
     """
     crop_h, crop_w = (crop_size, crop_size) if np.isscalar(crop_size) else crop_size
-    N, C, H, W = X.shape
+    H, W = X.shape[2], X.shape[3]
     if padding < 0:
         raise ValueError(f"padding must be non-negative, got {padding}")
     if not (1 <= crop_h <= H + 2 * padding and 1 <= crop_w <= W + 2 * padding):
@@ -82,6 +82,7 @@ def random_crop(X, crop_size, rng, padding=0):
     # TODO: pad with np.pad, draw one (top, left) corner per image with rng.integers (upper
     # bound exclusive), then slice.
     # BEGIN SOLUTION
+    N, C = X.shape[0], X.shape[1]
     padded = np.pad(X, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
     tops = rng.integers(0, H + 2 * padding - crop_h + 1, size=N)
     lefts = rng.integers(0, W + 2 * padding - crop_w + 1, size=N)

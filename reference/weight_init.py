@@ -78,13 +78,13 @@ def activation_statistics(X, hidden_dims=(500,) * 10, init=None, nonlinearity=ta
         rng = np.random.default_rng()
     stats = np.zeros((len(hidden_dims), 2))
     # TODO: one layer at a time: draw W with init(fan_in, fan_out, rng=rng), compute the
-    # activations, store their mean and std in stats[l].
+    # activations, store their mean and std in stats[layer].
     # BEGIN SOLUTION
     h = np.asarray(X, dtype=np.float64)
-    for l, fan_out in enumerate(hidden_dims):
+    for layer, fan_out in enumerate(hidden_dims):
         W = init(h.shape[1], fan_out, rng=rng)
         h = nonlinearity(h @ W)
-        stats[l] = h.mean(), h.std()
+        stats[layer] = h.mean(), h.std()
     # END SOLUTION
     return stats
 

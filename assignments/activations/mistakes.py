@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from assignments.activations.checks import SIGMOID_OVERFLOW_HINT
 from grader.registry import Mistake
 
 
@@ -31,8 +32,7 @@ def elu_backward_missing_alpha(dout, cache):
 
 
 def sigmoid_forward_naive(x):
-    with np.errstate(all="ignore"):
-        out = 1.0 / (1.0 + np.exp(-x))
+    out = 1.0 / (1.0 + np.exp(-x))
     return out, out
 
 
@@ -42,8 +42,7 @@ MISTAKES = (
             relu_backward_ignores_dout),
     Mistake("relu_forward", "abs", "ReLU is max(x, 0), not |x|: negative inputs must become 0",
             relu_forward_abs),
-    Mistake("sigmoid_forward", "naive exp", "1/(1+exp(-x)) overflows for large negative x; "
-            "use exp(-|x|) so exp never sees a large positive argument", sigmoid_forward_naive),
+    Mistake("sigmoid_forward", "naive exp", SIGMOID_OVERFLOW_HINT, sigmoid_forward_naive),
     Mistake("leaky_relu_forward", "slope on positive side", "leaky ReLU keeps x for x > 0 and "
             "scales only negative inputs by alpha", leaky_relu_forward_slope_on_positive),
     Mistake("prelu_backward", "dalpha not summed", "alpha is shared by every row of the batch, "

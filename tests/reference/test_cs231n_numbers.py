@@ -1,6 +1,7 @@
 """The numbers published in CS231n assignment 2's notebooks, with the notebooks' exact inputs.
 
-Bounds follow docs/notes (cs231n.md section 3, "suggested pass bound"): the published values are
+Bounds are the notebooks' stated tolerances (or slightly looser where a correct implementation
+misses the literal bound, e.g. adam); the published values are
 rounded to 8 decimals, which alone costs ~1e-9 of relative error.
 """
 

@@ -39,7 +39,7 @@ def test_small_weights_collapse_to_zero(batch):
 
 def test_unit_weights_saturate_tanh(batch):
     """With 1.0*randn and tanh, are activations pinned near -1 and +1 in every layer?"""
-    means, stds = _stds(batch, functools.partial(small_random_init, scale=1.0), tanh_activation)
+    _, stds = _stds(batch, functools.partial(small_random_init, scale=1.0), tanh_activation)
     assert np.all(stds > 0.95)
     init = functools.partial(small_random_init, scale=1.0)
     assert saturated_fraction(batch, init=init, rng=np.random.default_rng(1)) > 0.8
@@ -47,7 +47,7 @@ def test_unit_weights_saturate_tanh(batch):
 
 def test_xavier_keeps_tanh_healthy(batch):
     """With Xavier and tanh, does the std stay in a healthy band through all 10 layers?"""
-    means, stds = _stds(batch, xavier_init, tanh_activation)
+    _, stds = _stds(batch, xavier_init, tanh_activation)
     assert np.all((stds > 0.15) & (stds < 0.8))
     assert stds[-1] / stds[0] > 0.25  # shrinks gently, no collapse
     assert saturated_fraction(batch, init=xavier_init, rng=np.random.default_rng(1)) < 0.01
