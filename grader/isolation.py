@@ -23,8 +23,10 @@ from typing import Any
 
 from grader.codec import ProtocolError, read_message, write_message
 from grader.executor import Layout
+from grader.sandbox import kill_process_tree
 
 __all__ = [
+    "GRADER_PARENT",
     "Limits",
     "StudentError",
     "StudentNotImplemented",
@@ -32,10 +34,17 @@ __all__ = [
     "WorkerFailure",
     "WorkerProcess",
     "WorkerTimeout",
+    "worker_argv",
 ]
 
 GRADER_PARENT = str(Path(__file__).resolve().parent.parent)
 _BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from grader.worker import main; main()"
+
+
+def worker_argv(grader_parent: str = GRADER_PARENT) -> list[str]:
+    """-I: no user site, no PYTHON* variables, no cwd on sys.path (a submission's
+    sitecustomize.py is never imported); -B: never write __pycache__ into the submission."""
+    return [sys.executable, "-I", "-B", "-c", _BOOT, grader_parent]
 
 
 @dataclass(frozen=True)
@@ -143,9 +152,9 @@ class WorkerProcess:
     """One worker process, with the submission already loaded."""
 
     def __init__(self, layout: Layout, scratch: Path, limits: Limits,
-                 command: list[str] | None = None, grader_parent: str = GRADER_PARENT) -> None:
+                 command: list[str] | None = None) -> None:
         self.limits = limits
-        argv = command or [sys.executable, "-I", "-c", _BOOT, grader_parent]
+        argv = command or worker_argv()
         self.proc = subprocess.Popen(
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             cwd=scratch, env=worker_environment(scratch), start_new_session=True,
@@ -227,11 +236,9 @@ class WorkerProcess:
         return self.proc.poll() is None
 
     def kill(self) -> None:
-        """SIGKILL the whole session: a worker that ignores SIGTERM cannot outlive its grading."""
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        """SIGKILL the whole tree: a worker that ignores SIGTERM, or a process it forked, cannot
+        outlive its grading."""
+        kill_process_tree(self.proc.pid)
         try:
             self.proc.kill()
             self.proc.wait(timeout=5)

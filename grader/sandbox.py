@@ -112,11 +112,11 @@ def _bwrap_argv(argv: Sequence[str], policy: SandboxPolicy) -> list[str]:
             cmd += ["--tmpfs", str(p)] if p.is_dir() else ["--ro-bind", "/dev/null", str(p)]
         else:
             cmd += ["--ro-bind", str(p), str(p)]
-    # The masks are empty tmpfs; remounting them read-only after the binds keeps a student from
-    # even "writing" into them (harmless, but it would defeat the write-denied guarantee).
-    cmd += [a for op, p in plan if op == "hide" and p.is_dir() for a in ("--remount-ro", str(p))]
     scratch = str(policy.scratch.resolve())
     cmd += ["--bind", scratch, scratch, "--chdir", scratch]
+    # The masks are empty tmpfs; remounting them read-only after every bind (mount points get
+    # created in them) keeps a student from even "writing" into them.
+    cmd += [a for op, p in plan if op == "hide" and p.is_dir() for a in ("--remount-ro", str(p))]
     # --unshare-all includes the network; --share-net opts back in only when the policy asks.
     cmd += ["--unshare-all", "--die-with-parent", "--new-session", "--hostname", "sandbox"]
     if policy.network:

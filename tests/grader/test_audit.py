@@ -25,11 +25,14 @@ def kinds(auditor: Auditor) -> list[str]:
 
 
 def test_writes_inside_scratch_and_to_dev_null_are_fine(auditor: Auditor, tmp_path: Path) -> None:
-    """Are ordinary writes (scratch, /dev/null, reads anywhere) left alone?"""
+    """Are ordinary writes (scratch, /dev/null, bytecode caches, reads) left alone?"""
     auditor.hook("open", (str(tmp_path / "scratch" / "model.npz"), "wb", 0))
     auditor.hook("open", ("/dev/null", "w", 0))
     auditor.hook("open", ("/etc/hosts", "r", os.O_RDONLY))
     auditor.hook("open", (3, "w", 0))
+    auditor.hook("os.mkdir", ("/srv/submission/__pycache__", 0o777, None))
+    auditor.hook("open", ("/srv/submission/__pycache__/layers.cpython-311.pyc.1234", None,
+                          os.O_WRONLY | os.O_CREAT))
     assert auditor.records() == []
 
 
