@@ -69,7 +69,7 @@ def encode(value: Any, buffers: list[bytes], *, handle_of: Any = None, _depth: i
             if handle_of is None:
                 raise Unencodable(f"array of dtype {arr.dtype}")
             return encode(handle_of(value), buffers)
-        arr = np.ascontiguousarray(arr)  # also strips subclasses: the bytes are all we send
+        arr = np.array(arr, order="C", subok=False)  # strips subclasses: the bytes are all we send
         buffers.append(arr.tobytes())
         return {"a": arr.dtype.str, "shape": list(arr.shape), "b": len(buffers) - 1,
                 "scalar": isinstance(value, np.generic)}

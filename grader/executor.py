@@ -9,6 +9,7 @@ so a module that fails to import costs only the calls into that module.
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import sys
 import traceback
 import types
@@ -34,15 +35,21 @@ class Layout:
     names: dict[str, str]  # top-level student name ("relu_forward") -> logical module
     sys_path: tuple[str, ...] = ()
     package: str | None = "submission"  # synthetic package rooted at `root`, if any
+    # More synthetic packages, name -> folder, registered WITHOUT running their __init__.py:
+    # a CS231n `cs231n/classifiers/__init__.py` importing a missing cnn.py must not stop
+    # `cs231n.classifiers.fc_net` from importing.
+    packages: dict[str, str] = field(default_factory=dict)
 
     def to_wire(self) -> dict[str, Any]:
         return {"root": self.root, "modules": self.modules, "names": self.names,
-                "sys_path": list(self.sys_path), "package": self.package}
+                "sys_path": list(self.sys_path), "package": self.package,
+                "packages": self.packages}
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Layout:
         return cls(root=str(d["root"]), modules=dict(d["modules"]), names=dict(d["names"]),
-                   sys_path=tuple(d["sys_path"]), package=d["package"])
+                   sys_path=tuple(d["sys_path"]), package=d["package"],
+                   packages=dict(d.get("packages") or {}))
 
 
 class StudentRaised(Exception):
@@ -92,6 +99,15 @@ class Executor:
             pkg = types.ModuleType(self.layout.package)
             pkg.__path__ = [self.layout.root]
             sys.modules[self.layout.package] = pkg
+        for name in sorted(self.layout.packages, key=lambda n: n.count(".")):  # parents first
+            if name not in sys.modules:
+                pkg = types.ModuleType(name)
+                pkg.__spec__ = importlib.machinery.ModuleSpec(name, None, is_package=True)
+                pkg.__spec__.submodule_search_locations = pkg.__path__ = [self.layout.packages[name]]
+                sys.modules[name] = pkg
+                parent, _, child = name.rpartition(".")
+                if parent in sys.modules:  # `import a.b` then `a.b` needs the attribute
+                    setattr(sys.modules[parent], child, pkg)
 
     # ---- objects that stay on this side -------------------------------------------------
     def handle_of(self, obj: Any) -> Handle:

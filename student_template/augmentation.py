@@ -67,7 +67,7 @@ def random_crop(X, crop_size, rng, padding=0):
       with its top-left corner drawn uniformly among all valid positions
     """
     crop_h, crop_w = (crop_size, crop_size) if np.isscalar(crop_size) else crop_size
-    N, C, H, W = X.shape
+    H, W = X.shape[2], X.shape[3]
     if padding < 0:
         raise ValueError(f"padding must be non-negative, got {padding}")
     if not (1 <= crop_h <= H + 2 * padding and 1 <= crop_w <= W + 2 * padding):

@@ -276,7 +276,12 @@ class Solver:
         return acc
 
     def train(self):
-        """Run optimization to train the model."""
+        """Run optimization to train the model.
+
+        Stops early if the loss becomes NaN/inf or exceeds explosion_factor times the first
+        iteration's loss; self.stop_reason then says why (it is None after a normal run). In
+        both cases model.params ends as the best parameters seen on the validation set.
+        """
         num_train = self.X_train.shape[0]
         iterations_per_epoch = max(num_train // self.batch_size, 1)
         num_iterations = self.num_epochs * iterations_per_epoch

@@ -79,7 +79,7 @@ def activation_statistics(X, hidden_dims=(500,) * 10, init=None, nonlinearity=ta
         rng = np.random.default_rng()
     stats = np.zeros((len(hidden_dims), 2))
     # TODO: one layer at a time: draw W with init(fan_in, fan_out, rng=rng), compute the
-    # activations, store their mean and std in stats[l].
+    # activations, store their mean and std in stats[layer].
     raise NotImplementedError("activation_statistics")
     return stats
 
