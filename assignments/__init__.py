@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from assignments import activations
+from assignments import activations, affine_losses, networks, optimizers
 from grader.registry import Course
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -11,7 +11,8 @@ MODULES = ("layers", "optim", "initializers", "fc_net", "solver", "schedules", "
            "preprocessing", "weight_init", "regularization", "augmentation", "ensembles",
            "babysitting", "hyperparams", "transfer", "cnn_arithmetic")
 
-ASSIGNMENTS = (activations.ASSIGNMENT,)
+ASSIGNMENTS = (activations.ASSIGNMENT, affine_losses.ASSIGNMENT, optimizers.ASSIGNMENT,
+               networks.ASSIGNMENT)
 
 COURSE = Course(
     name="Training Neural Networks",

@@ -19,7 +19,7 @@ from grader.submission import SubmissionError
 __all__ = ["main"]
 
 _LIMITS = Limits()
-COMMANDS = ("batch", "build")
+COMMANDS = ("batch", "build", "dist")
 
 
 def _default_path() -> Path:
@@ -96,6 +96,23 @@ def build_command(argv: list[str]) -> int:
     return 0
 
 
+def dist_command(argv: list[str]) -> int:
+    from grader.build.distribution import build_distribution
+    from grader.grading import default_course
+
+    p = argparse.ArgumentParser(prog="grade dist", description="Build the student distribution: "
+                                "stubs, notebooks, the grader, visible checks and stored expected "
+                                "values, with no solution and no hidden check in it.")
+    p.add_argument("out", type=Path, help="folder to write (replaced if it exists)")
+    p.add_argument("--root", type=Path, default=Path("."), help="project checkout (default: .)")
+    args = p.parse_args(argv)
+    if not (args.root / "reference").is_dir():
+        p.error(f"{args.root} is not a project checkout (no reference/ folder)")
+    for line in build_distribution(args.root, args.out, default_course()):
+        print(line)
+    return 0
+
+
 def batch_command(argv: list[str]) -> int:
     from grader.batch_cli import batch_main
 
@@ -109,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             return build_command(argv[1:])
         if argv and argv[0] == "batch":
             return batch_command(argv[1:])
+        if argv and argv[0] == "dist":
+            return dist_command(argv[1:])
         return grade_command(argv)
     except KeyboardInterrupt:
         print("grade: interrupted", file=sys.stderr)

@@ -83,6 +83,8 @@ class Context:
         """Fail unless `got` matches the oracle's value for `what` (see grader.compare)."""
         require(got, what, self.target)
         expected = self.expected(what, compute)
+        if getattr(self.oracle, "records_mistakes", False):  # so stored hints exist for students
+            self.oracle.mistaken(self.key(what), compute, self.mistakes)
         diff = describe_difference(got, expected, what=f"{self.target}: {what}", rtol=rtol,
                                    atol=atol)
         if diff is None:

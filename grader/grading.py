@@ -37,13 +37,12 @@ def _reference_oracle(package: str, modules: tuple[str, ...]) -> ReferenceOracle
 
 
 def default_oracle(course: Course) -> Oracle:
-    """The reference when it is installed (instructors, CI); stored values otherwise (students)."""
-    try:
-        return _reference_oracle(course.reference, course.modules)
-    except ModuleNotFoundError:
-        if course.stored is None or not course.stored.exists():
-            raise
+    """Stored values in a student distribution (it ships them and no solutions); the reference
+    otherwise (instructors, CI). The stored file is never in the checkout (`grade dist` writes
+    it into the distribution only), so its presence is what marks a student install."""
+    if course.stored is not None and course.stored.exists():
         return StoredOracle(course.stored)
+    return _reference_oracle(course.reference, course.modules)
 
 
 def _hidden_paths(course: Course, submission: Path, extra: Sequence[Path]) -> tuple[Path, ...]:

@@ -93,6 +93,8 @@ class ReferenceOracle:
 class RecordingOracle:
     """A ReferenceOracle that keeps every value it hands out, for `save`."""
 
+    records_mistakes = True  # Context asks for mistakes' values eagerly, not only on failure
+
     def __init__(self, inner: ReferenceOracle) -> None:
         self.inner = inner
         self.values: dict[str, Any] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -19,7 +20,14 @@ _SKIP_DIRS = {"__pycache__", ".git", ".ipynb_checkpoints", ".venv", "node_module
 
 
 class SubmissionError(Exception):
-    """Not a submission, or not a readable one. The message names the file and the problem."""
+    """Not a submission, or not a readable one. The message names the file and the problem.
+
+    The message is kept to one printable line because it often quotes names the student chose
+    (zip entries, notebook cells) and the CLI and the gradebook show it as a single line.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__("".join(c if c.isprintable() else repr(c)[1:-1] for c in message))
 
 
 class SubmissionKind(Enum):
@@ -47,11 +55,13 @@ class Loader(Protocol):
     def load(self, path: Path, course: Course, scratch: Path) -> LoadedSubmission: ...
 
 
-def copy_tree(src: Path, dst: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def copy_tree(src: Path, dst: Path, include: Callable[[Path], bool] | None = None,
+              ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Copy regular files only (never following links), within MAX_FILES / MAX_BYTES.
 
     Returns (files copied, problems). Symlinks are skipped and reported: one pointing outside
-    the submission must not let its target be read or graded.
+    the submission must not let its target be read or graded. `include(relative path)` limits
+    the copy to some files (a CS231n folder's source, not its 170 MB of CIFAR-10).
     """
     files: list[str] = []
     problems: list[str] = []
@@ -76,6 +86,8 @@ def copy_tree(src: Path, dst: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
                 continue
             if not entry.is_file():
                 problems.append(f"{rel}: not a regular file, skipped")
+                continue
+            if include is not None and not include(rel):
                 continue
             total += entry.stat().st_size
             if len(files) >= MAX_FILES or total > MAX_BYTES:
