@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from grader import flags as detectors
-from grader.isolation import Limits, WorkerProcess, worker_argv
+from grader.isolation import Limits, WorkerFailure, WorkerProcess, worker_argv
 from grader.oracle import Oracle, ReferenceOracle, StoredOracle
 from grader.registry import Course
 from grader.result import Flag, FlagKind, GradeResult, Isolation
 from grader.runner import Progress, run_checks
-from grader.sandbox import SandboxPolicy, available_isolation, become_subreaper, sandboxed_command
+from grader.sandbox import SandboxPolicy, become_subreaper, candidate_isolations, sandboxed_command
 from grader.student import Student, WorkerBackend
 from grader.submission import LoadedSubmission, load_submission
 
@@ -68,6 +68,39 @@ def _flags(loaded: LoadedSubmission, backend: WorkerBackend, output: str,
     return found
 
 
+class _Launcher:
+    """Starts workers at the strongest isolation level that works on this machine.
+
+    The first worker doubles as the probe: if a sandbox cannot start (no user namespaces in
+    this container, say), the next level is tried, and the level that worked is kept for every
+    later worker of the submission. No separate trial run costs time on the happy path.
+    """
+
+    def __init__(self, loaded: LoadedSubmission, work: Path, limits: Limits,
+                 policy: SandboxPolicy, levels: Sequence[Isolation]) -> None:
+        self.loaded, self.work, self.limits, self.policy = loaded, work, limits, policy
+        self.levels = list(levels)
+        self.chosen: Isolation | None = None
+
+    def __call__(self) -> WorkerProcess:
+        while True:
+            level = self.chosen or self.levels[0]
+            command = sandboxed_command(worker_argv(), self.policy, level)
+            try:
+                worker = WorkerProcess(self.loaded.layout, self.work, self.limits, command)
+            except WorkerFailure:
+                if self.chosen is not None or len(self.levels) == 1:
+                    raise
+                self.levels.pop(0)
+                continue
+            self.chosen = level
+            return worker
+
+    @property
+    def level(self) -> Isolation:
+        return self.chosen or self.levels[0]
+
+
 def grade(path: str | Path, *, course: Course | None = None, only: Sequence[str] | None = None,
           limits: Limits = Limits(), oracle: Oracle | None = None,
           isolation: Isolation | None = None, hide: Sequence[Path] = (),
@@ -83,7 +116,7 @@ def grade(path: str | Path, *, course: Course | None = None, only: Sequence[str]
     course = course or default_course()
     assignments = course.select(only)
     oracle = oracle or default_oracle(course)
-    isolation = isolation or available_isolation()
+    levels = [isolation] if isolation else candidate_isolations()
     become_subreaper()  # orphans of student processes re-parent to us and can be killed
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         scratch = Path(tmp)
@@ -92,14 +125,14 @@ def grade(path: str | Path, *, course: Course | None = None, only: Sequence[str]
         work.mkdir()
         policy = SandboxPolicy(scratch=work, readonly=(loaded.root,),
                                hidden=_hidden_paths(course, Path(path), hide))
-        command = sandboxed_command(worker_argv(), policy, isolation)
-        backend = WorkerBackend(loaded.layout,
-                                lambda: WorkerProcess(loaded.layout, work, limits, command))
+        launcher = _Launcher(loaded, work, limits, policy, levels)
+        backend = WorkerBackend(loaded.layout, launcher)
         try:
             checks = run_checks(Student(backend), assignments, oracle, progress)
         finally:
             backend.close()
         output = "\n".join(c.output for c in checks)
+        isolation = launcher.level
         flags = _flags(loaded, backend, output, isolation, course)
     return GradeResult(submission=str(path), checks=tuple(checks),
                        flags=tuple(dict.fromkeys(flags)), isolation=isolation,

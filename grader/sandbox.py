@@ -282,6 +282,19 @@ def available_isolation() -> Isolation:
     return next(lvl for lvl in (*_SANDBOX_LEVELS, Isolation.PROCESS) if isolation_works(lvl))
 
 
+def candidate_isolations() -> list[Isolation]:
+    """Levels worth trying, strongest first, without running anything (GRADER_ISOLATION wins).
+
+    For callers that probe by starting their real worker and falling back on failure."""
+    forced = os.environ.get("GRADER_ISOLATION")
+    if forced:
+        return [available_isolation()]
+    if not sys.platform.startswith("linux"):
+        return [Isolation.PROCESS]
+    tools = {Isolation.BUBBLEWRAP: "bwrap", Isolation.NAMESPACES: "unshare"}
+    return [lvl for lvl in _SANDBOX_LEVELS if shutil.which(tools[lvl])] + [Isolation.PROCESS]
+
+
 def sandboxed_command(
     argv: Sequence[str], policy: SandboxPolicy, isolation: Isolation
 ) -> list[str]:

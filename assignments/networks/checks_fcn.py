@@ -39,7 +39,7 @@ def fcn_init(ctx: Context) -> None:
               "gamma1": (40,), "beta1": (40,), "gamma2": (25,), "beta2": (25,)}
     check_init_statistics(ctx, {k: v for k, v in params.items()
                                 if not k.startswith(("gamma", "beta"))},
-                          {k: s for k, s in shapes.items() if k[0] in "Wb"}, ws)
+                          {k: s for k, s in shapes.items() if not k.startswith(("gamma", "beta"))}, ws)
     ctx.ensure(set(params) == set(shapes), f"params has keys {sorted(params)}, expected "
                f"{sorted(shapes)} with normalization='batchnorm'")
     for i in (1, 2):

@@ -17,6 +17,15 @@ INIT_LOSS_HINT = ("with small weights every score is ~0 and softmax gives each c
                   "loss far from ln C means the loss is wrong or the weights are not small")
 
 
+def ready_for_solver(ctx: Context, model, X, y) -> None:
+    """The Solver indexes grads by the params' names: a mismatch is a failure of the model,
+    reported as such instead of as a KeyError inside Solver.train."""
+    _, grads = _loss_tuple(ctx, ctx.student.method(model, "loss", X, y))
+    names = ctx.student.get(model["params"])
+    ctx.ensure(set(grads) == set(names), f"grads has keys {sorted(grads)} but params has "
+               f"{sorted(names)}; the Solver needs a gradient for every parameter")
+
+
 def _two_layer(ctx: Context, **kw: float):
     return ctx.student.new("TwoLayerNet", input_dim=INPUT_DIM, hidden_dim=50, num_classes=10,
                            **kw)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assignments.networks.checks_solver import INPUT_DIM
+from assignments.networks.checks_solver import INPUT_DIM, ready_for_solver
 from assignments.networks.common import toy_data
 from grader.context import Context
 from grader.registry import check
@@ -36,6 +36,7 @@ def batchnorm_overfit(ctx: Context) -> None:
     small = {"X_train": X, "y_train": y, "X_val": X, "y_val": y}
     model = ctx.student.new("FullyConnectedNet", [40, 40], input_dim=INPUT_DIM,
                             normalization="batchnorm", weight_scale=5e-2)
+    ready_for_solver(ctx, model, X, y)
     solver = ctx.student.new("Solver", model, small, update_rule="sgd",
                              optim_config={"learning_rate": 0.1}, num_epochs=80, batch_size=30,
                              verbose=False)

@@ -35,3 +35,16 @@ def test_missing_module_is_not_implemented(make_submission) -> None:
     sub = make_submission(base=None, **{"layers.py": (REFERENCE / "layers.py").read_text()})
     result = grade(sub, only=["activations"])
     assert result.score == result.max_score
+
+
+def test_falls_back_when_the_sandbox_cannot_start(tmp_path, monkeypatch) -> None:
+    """With a bubblewrap that cannot run, is the next level used and reported (and flagged)?"""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "bwrap").write_text("#!/bin/sh\necho 'bwrap: No permissions' >&2\nexit 1\n")
+    (fake / "bwrap").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}:{__import__('os').environ['PATH']}")
+    monkeypatch.delenv("GRADER_ISOLATION", raising=False)
+    result = grade(REFERENCE, only=["activations"])
+    assert result.score == result.max_score
+    assert result.isolation.value in ("namespaces", "process")

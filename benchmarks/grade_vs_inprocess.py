@@ -1,0 +1,75 @@
+"""Cost of isolation: grading a complete submission through `grade` vs the same checks run
+in-process with no isolation at all (the floor), side by side in one run.
+
+    python benchmarks/grade_vs_inprocess.py [--repeat 3] [--assignment NAME]
+
+Also prints one assignment's self-check time against the figures the project's issue quotes
+for nbgrader `validate` (~2.2 s) and `otter check` (~4.9 s) on an equivalent assignment on this
+machine class; those two tools are not run here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from grader.grading import default_course, default_oracle, grade  # noqa: E402
+from grader.runner import run_checks  # noqa: E402
+from grader.student import InProcessBackend, Student  # noqa: E402
+from grader.submission import load_submission  # noqa: E402
+
+NBGRADER_VALIDATE_S = 2.2
+OTTER_CHECK_S = 4.9
+
+
+def in_process(path: Path, only: list[str] | None) -> float:
+    course = default_course()
+    oracle = default_oracle(course)
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        loaded = load_submission(path, course, Path(tmp))
+        run_checks(Student(InProcessBackend(loaded.layout)), course.select(only), oracle)
+    return time.perf_counter() - start
+
+
+def isolated(path: Path, only: list[str] | None) -> tuple[float, str]:
+    start = time.perf_counter()
+    result = grade(path, only=only)
+    return time.perf_counter() - start, result.isolation.value
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--assignment", default="activations",
+                   help="assignment for the self-check comparison")
+    args = p.parse_args()
+    submission = ROOT / "reference"
+    in_process(submission, None)  # warm imports and caches for both sides
+    floor, iso, level = [], [], ""
+    for _ in range(args.repeat):
+        floor.append(in_process(submission, None))
+        seconds, level = isolated(submission, None)
+        iso.append(seconds)
+    f, g = statistics.median(floor), statistics.median(iso)
+    print(f"whole submission, median of {args.repeat}:")
+    print(f"  in-process floor (no isolation) {f:7.3f} s")
+    print(f"  grade ({level:>10} isolation) {g:7.3f} s")
+    print(f"  ratio grade / floor            {g / f:7.2f}x   (target: within 2x)")
+    one = statistics.median(isolated(submission, [args.assignment])[0] for _ in range(args.repeat))
+    print(f"self-check of one assignment ({args.assignment}): {one:.3f} s")
+    print(f"  vs nbgrader validate (quoted {NBGRADER_VALIDATE_S} s): "
+          f"{NBGRADER_VALIDATE_S / one:5.1f}x faster (target 10x)")
+    print(f"  vs otter check       (quoted {OTTER_CHECK_S} s): "
+          f"{OTTER_CHECK_S / one:5.1f}x faster (target 20x)")
+
+
+if __name__ == "__main__":
+    main()
