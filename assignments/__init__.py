@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from assignments import activations, affine_losses, networks, optimizers
+from assignments import (activations, affine_losses, dropout_regularization, initialization,
+                         networks, normalization, optimizers, transfer_cnn)
 from grader.registry import Course
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -11,8 +12,10 @@ MODULES = ("layers", "optim", "initializers", "fc_net", "solver", "schedules", "
            "preprocessing", "weight_init", "regularization", "augmentation", "ensembles",
            "babysitting", "hyperparams", "transfer", "cnn_arithmetic")
 
-ASSIGNMENTS = (activations.ASSIGNMENT, affine_losses.ASSIGNMENT, optimizers.ASSIGNMENT,
-               networks.ASSIGNMENT)
+ASSIGNMENTS = (activations.ASSIGNMENT, affine_losses.ASSIGNMENT, initialization.ASSIGNMENT,
+               normalization.ASSIGNMENT, dropout_regularization.ASSIGNMENT,
+               optimizers.ASSIGNMENT,
+               networks.ASSIGNMENT, transfer_cnn.ASSIGNMENT)
 
 COURSE = Course(
     name="Training Neural Networks",

@@ -301,7 +301,7 @@ def _kill(job: _Job) -> None:
 
 def _run_dask(requests: list[tuple[Entry, dict[str, Any]]], scheduler: str, seconds: float,
               ) -> Iterator[tuple[Entry, dict[str, Any] | None]]:
-    from distributed import Client, wait
+    from distributed import Client, as_completed
 
     # Outside the cluster's own limit, a task may wait in the queue; the grading itself is
     # bounded by _dask_task's subprocess timeout.
@@ -312,17 +312,14 @@ def _run_dask(requests: list[tuple[Entry, dict[str, Any]]], scheduler: str, seco
                                    key=f"grade-{os.getpid()}-{time.time_ns()}-{entry.name}")
             futures[future] = entry
             yield entry, None
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when="FIRST_COMPLETED")
-            for future in done:
-                entry = futures[future]
-                try:
-                    reply = future.result()
-                except Exception as exc:  # noqa: BLE001 - a lost worker costs one row
-                    reply = record_to_wire(Outcome.CRASHED, GradeResult(entry.name, ()),
-                                           f"Dask task failed: {type(exc).__name__}: {exc}")
-                yield entry, reply
+        for future in as_completed(list(futures), loop=client.loop):
+            entry = futures[future]
+            try:
+                reply = future.result()
+            except Exception as exc:  # noqa: BLE001 - a lost worker costs one row
+                reply = record_to_wire(Outcome.CRASHED, GradeResult(entry.name, ()),
+                                       f"Dask task failed: {type(exc).__name__}: {exc}")
+            yield entry, reply
 
 
 def _course_module() -> str:

@@ -102,8 +102,9 @@ class Executor:
         for name in sorted(self.layout.packages, key=lambda n: n.count(".")):  # parents first
             if name not in sys.modules:
                 pkg = types.ModuleType(name)
+                pkg.__path__ = [self.layout.packages[name]]
                 pkg.__spec__ = importlib.machinery.ModuleSpec(name, None, is_package=True)
-                pkg.__spec__.submodule_search_locations = pkg.__path__ = [self.layout.packages[name]]
+                pkg.__spec__.submodule_search_locations = pkg.__path__
                 sys.modules[name] = pkg
                 parent, _, child = name.rpartition(".")
                 if parent in sys.modules:  # `import a.b` then `a.b` needs the attribute

@@ -64,7 +64,7 @@ def _flags(loaded: LoadedSubmission, backend: WorkerBackend, output: str,
     expected = [f"{m}.py" for m in course.modules] + ["__init__.py"]
     found = detectors.flags_from_audit(backend.events) + detectors.score_like_output(output)
     found += detectors.extra_files(loaded.root, expected) + detectors.weak_isolation(isolation)
-    found += [Flag(FlagKind.EXTRA_FILES, p) for p in loaded.problems]
+    found += [Flag(FlagKind.SUBMISSION_PROBLEM, p) for p in loaded.problems]
     return found
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "GRADER_PARENT",
     "Limits",
     "StudentError",
+    "StudentImportError",
     "StudentNotImplemented",
     "WorkerDied",
     "WorkerFailure",
@@ -69,6 +70,10 @@ class StudentError(BaseException):
     def describe(self) -> str:
         at = f" at {self.where}" if self.where else ""
         return f"raised {self.type_name}: {self.message}{at}"
+
+
+class StudentImportError(StudentError):
+    """A student module could not be imported: the same for every input, so never shrunk."""
 
 
 class StudentNotImplemented(StudentError):

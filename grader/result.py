@@ -69,6 +69,7 @@ class FlagKind(Enum):
     SPAWNS_PROCESSES = "spawns_processes"
     SCORE_LIKE_OUTPUT = "score_like_output"
     EXTRA_FILES = "extra_files"
+    SUBMISSION_PROBLEM = "submission_problem"  # content skipped while loading (symlinks, …)
     WEAK_ISOLATION = "weak_isolation"
     OUTPUT_TRUNCATED = "output_truncated"
 

@@ -21,6 +21,7 @@ from grader.codec import Handle, ProtocolError, decode, encode
 from grader.executor import Executor, Layout, StudentRaised
 from grader.isolation import (
     StudentError,
+    StudentImportError,
     StudentNotImplemented,
     WorkerDied,
     WorkerFailure,
@@ -122,6 +123,10 @@ class WorkerBackend:
             self._send({"op": "import", "module": module}, [], key)
         except WorkerFailure as failure:
             raise type(failure)(f"importing {module}.py: {failure}") from None
+        except StudentNotImplemented:
+            raise
+        except StudentError as exc:
+            raise StudentImportError(exc.type_name, exc.message, exc.where) from None
         self.imported.add(module)
 
     def op(self, op: str, fields: dict[str, Any], values: dict[str, Any], name: str) -> Any:

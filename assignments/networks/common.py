@@ -93,10 +93,10 @@ def reg_hint(diff: float, reg: float, params: dict[str, np.ndarray]) -> str | No
     def sq(prefix: str) -> float:
         return sum(float(np.sum(np.square(v))) for k, v in params.items()
                    if k.startswith(prefix) and k[len(prefix):].isdigit())
-    w, b, g = sq("W"), sq("b"), sq("gamma") + sq("beta")
+    w, b, g, gb = sq("W"), sq("b"), sq("gamma"), sq("gamma") + sq("beta")
     for value, hint in ((reg * w, REG_HALF_HINT), (0.5 * reg * (w + b), REG_BIAS_HINT),
                         (reg * (w + b), REG_BIAS_HINT), (0.5 * reg * (w + g), REG_GAMMA_HINT),
-                        (reg * (w + g), REG_GAMMA_HINT)):
+                        (0.5 * reg * (w + gb), REG_GAMMA_HINT), (reg * (w + gb), REG_GAMMA_HINT)):
         if abs(diff - value) <= 1e-6 * max(abs(value), 1e-8):
             return hint
     return None

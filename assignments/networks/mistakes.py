@@ -1,3 +1,4 @@
+# ruff: noqa: F821 - fcn_loss_keeps_extra_state runs pasted into fc_net.py (its imports)
 """Classic wrong networks/babysitting/search code with the hint each earns, and correct code
 written differently that must keep full marks."""
 

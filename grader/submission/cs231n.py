@@ -93,7 +93,11 @@ class CS231nLoader:
     kind = SubmissionKind.CS231N
 
     def accepts(self, path: Path, course: Course) -> bool:
-        return path.is_dir() and find_package(path) is not None
+        """A folder with our layout at its top is ours, even beside a leftover cs231n/."""
+        found = find_package(path) if path.is_dir() else None
+        if found is None or found == path:
+            return found is not None
+        return not any((path / f"{m}.py").is_file() for m in course.modules)
 
     def load(self, path: Path, course: Course, scratch: Path) -> LoadedSubmission:
         found = find_package(path)

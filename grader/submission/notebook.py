@@ -76,6 +76,14 @@ def _chunks(source: str) -> list[tuple[int, str]]:
     return [(a, "\n".join(lines[a:b])) for a, b in bounds]
 
 
+def _small(exponent: ast.expr) -> bool:
+    try:
+        value = ast.literal_eval(exponent)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return isinstance(value, int | float) and abs(value) <= 64
+
+
 def _is_constant(node: ast.stmt) -> bool:
     """`EPS = 1e-8`, `H, W = 32, 32`, `lr = 10**-3.5`: safe and quick to run at import."""
     if isinstance(node, ast.Assign):
@@ -93,9 +101,7 @@ def _is_constant(node: ast.stmt) -> bool:
         if not isinstance(n, _ATOMS):
             return False
         # 10**10**10 would hang the import; 10**-3.5 is the usual learning rate.
-        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Pow) and not (
-                isinstance(n.right, ast.Constant) and isinstance(n.right.value, int | float)
-                and abs(n.right.value) <= 64):
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Pow) and not _small(n.right):
             return False
     return True
 
@@ -128,24 +134,31 @@ def read_cells(cells: list[tuple[int, str]], names: set[str]) -> NotebookSource:
                 kept.problems.append(f"cell {cell} starts with a %% cell magic and was not "
                                      f"read: {', '.join(lost)} not graded")
             continue
-        try:
-            _collect(ast.parse(raw), raw, cell, kept)
-            continue
-        except (SyntaxError, ValueError):
-            pass
-        text = _without_magics(raw)
-        for offset, chunk in _chunks(text):
+        for text in (raw, _without_magics(raw)):
             try:
-                tree = ast.parse(chunk)
-            except (SyntaxError, ValueError) as exc:
-                lost = sorted(set(_DEFINES.findall(chunk)) & names)
-                line = offset + (getattr(exc, "lineno", None) or 1)
-                why = getattr(exc, "msg", None) or str(exc)
-                kept.problems.append(f"cell {cell}, line {line}: {type(exc).__name__}: {why}"
-                                     + (f"; {', '.join(lost)} not graded" if lost else ""))
+                tree = ast.parse(text)
+            except (SyntaxError, ValueError):
                 continue
-            _collect(tree, chunk, cell, kept)
+            _collect(tree, text, cell, kept)
+            break
+        else:
+            _salvage(cell, _without_magics(raw), names, kept)
     return kept
+
+
+def _salvage(cell: int, text: str, names: set[str], kept: NotebookSource) -> None:
+    """Keep what parses of a cell that does not, one top-level definition at a time."""
+    for offset, chunk in _chunks(text):
+        try:
+            tree = ast.parse(chunk)
+        except (SyntaxError, ValueError) as exc:
+            lost = sorted(set(_DEFINES.findall(chunk)) & names)
+            line = offset + (getattr(exc, "lineno", None) or 1)
+            why = getattr(exc, "msg", None) or str(exc)
+            kept.problems.append(f"cell {cell}, line {line}: {type(exc).__name__}: {why}"
+                                 + (f"; {', '.join(lost)} not graded" if lost else ""))
+            continue
+        _collect(tree, chunk, cell, kept)
 
 
 def _render(kept: NotebookSource, title: str) -> str:

@@ -208,3 +208,8 @@ def files_containing(text: str, *roots: Path) -> list[Path]:
             except OSError:
                 continue
     return hits
+
+
+def layers_file(attack: str, *, top: str = "") -> dict[str, str]:
+    """`make_submission(**layers_file(...))`: the attacked layers.py as the fixture's file map."""
+    return {"layers.py": layers_with(attack, top=top)}

@@ -13,7 +13,13 @@ import pytest
 import assignments
 from grader.grading import grade
 from grader.result import Status
-from grader.submission import SubmissionError, SubmissionKind, archive, load_submission
+from grader.submission import (
+    LoadedSubmission,
+    SubmissionError,
+    SubmissionKind,
+    archive,
+    load_submission,
+)
 from tests.conftest import REFERENCE
 
 COURSE = assignments.COURSE
@@ -28,7 +34,7 @@ def make_zip(path: Path, entries: dict[str, str | bytes],
     return path
 
 
-def load(path: Path, tmp_path: Path):  # noqa: ANN201 - LoadedSubmission
+def load(path: Path, tmp_path: Path) -> LoadedSubmission:
     return load_submission(path, COURSE, tmp_path / "scratch")
 
 

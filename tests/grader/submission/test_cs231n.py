@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import assignments
+from grader.executor import Layout
 from grader.grading import grade
 from grader.result import Status
 from grader.submission import SubmissionKind, load_submission
@@ -88,6 +89,14 @@ def test_find_package_accepts_the_assignment_folder_or_the_package(tmp_path: Pat
     assert find_package(REFERENCE) is None
 
 
+def test_our_layout_beside_a_cs231n_folder_is_ours(tmp_path: Path) -> None:
+    """A template-layout folder that also holds the CS231n starter code is graded as ours."""
+    folder = make_cs231n(tmp_path)
+    (folder / "layers.py").write_text((REFERENCE / "layers.py").read_text())
+    assert load_submission(folder, COURSE, tmp_path / "s").kind is SubmissionKind.FOLDER
+    assert load_submission(folder / "cs231n", COURSE, tmp_path / "t").kind is SubmissionKind.CS231N
+
+
 def test_layout_uses_cs231n_module_names(tmp_path: Path) -> None:
     """Are our modules mapped to CS231n's, only .py files copied, absent modules absent?"""
     loaded = load_submission(make_cs231n(tmp_path), COURSE, tmp_path / "scratch")
@@ -100,6 +109,9 @@ def test_layout_uses_cs231n_module_names(tmp_path: Path) -> None:
     assert layout.names["relu_forward"] == "layers"
     assert layout.package is None and layout.sys_path == (str(loaded.root),)
     assert set(layout.packages) == {"cs231n", "cs231n.classifiers"}
+    assert Layout.from_wire(layout.to_wire()) == layout
+    old_wire = {k: v for k, v in layout.to_wire().items() if k != "packages"}
+    assert Layout.from_wire(old_wire).packages == {}  # older peers still understood
     assert "cs231n/layers.py" in loaded.files
     assert not any(f.startswith("cs231n/datasets/") for f in loaded.files)
 
