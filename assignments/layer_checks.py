@@ -19,7 +19,7 @@ import numpy as np
 from grader.context import Context, require
 from grader.gradients import check_layer_gradient
 from grader.registry import check
-from grader.result import Kind
+from grader.result import Kind, Visibility
 
 __all__ = ["backward_output", "forward_output", "input_safety", "layer_gradient"]
 
@@ -27,10 +27,11 @@ Inputs = Callable[[np.random.Generator], tuple[Any, ...]]
 
 
 def forward_output(forward: str, *, inputs: Inputs, points: float = 1.0, rtol: float = 1e-7,
-                   atol: float = 1e-9, variant: str | None = None, what: str = "out"):
+                   atol: float = 1e-9, variant: str | None = None, what: str = "out",
+                   visibility: Visibility = Visibility.VISIBLE):
     """`forward(*inputs)[0]` equals the reference's."""
 
-    @check(Kind.OUTPUT, targets=(forward,), points=points, variant=variant)
+    @check(Kind.OUTPUT, targets=(forward,), points=points, variant=variant, visibility=visibility)
     def output(ctx: Context) -> None:
         args = inputs(ctx.rng)
         result = ctx.student.call(forward, *args, keep=(1,))
@@ -46,14 +47,15 @@ def forward_output(forward: str, *, inputs: Inputs, points: float = 1.0, rtol: f
 
 def backward_output(forward: str, backward: str, *, inputs: Inputs, names: Sequence[str],
                     points: float = 1.0, rtol: float = 1e-7, atol: float = 1e-9,
-                    variant: str | None = None):
+                    variant: str | None = None, visibility: Visibility = Visibility.VISIBLE):
     """`backward(dout, cache)` equals the reference's for the same x and dout.
 
     `names` labels backward's results ("dx",) or ("dx", "dw", "db"); one name means backward
     returns a single array, as relu_backward does.
     """
 
-    @check(Kind.OUTPUT, targets=(forward, backward), points=points, variant=variant)
+    @check(Kind.OUTPUT, targets=(forward, backward), points=points, variant=variant,
+           visibility=visibility)
     def output(ctx: Context) -> None:
         args = inputs(ctx.rng)
         out, cache = ctx.student.call(forward, *args, keep=(1,))
@@ -80,10 +82,12 @@ def backward_output(forward: str, backward: str, *, inputs: Inputs, names: Seque
 
 def layer_gradient(forward: str, backward: str, *, inputs: Inputs,
                    wrt: Mapping[int, tuple[str, int | None]], points: float = 1.0,
-                   rtol: float = 1e-6, atol: float = 1e-8, variant: str | None = None):
+                   rtol: float = 1e-6, atol: float = 1e-8, variant: str | None = None,
+                   visibility: Visibility = Visibility.VISIBLE):
     """backward agrees with central differences of the student's own forward."""
 
-    @check(Kind.GRADIENT, targets=(forward, backward), points=points, variant=variant)
+    @check(Kind.GRADIENT, targets=(forward, backward), points=points, variant=variant,
+           visibility=visibility)
     def gradient(ctx: Context) -> None:
         check_layer_gradient(ctx, forward=forward, backward=backward, args=inputs(ctx.rng),
                              wrt=wrt, rtol=rtol, atol=atol)
@@ -104,11 +108,11 @@ def _unchanged(ctx: Context, fn: str, sent: Sequence[Any], after: Sequence[Any],
 
 
 def input_safety(forward: str, backward: str | None, *, inputs: Inputs, labels: Sequence[str],
-                 points: float = 0.5):
+                 points: float = 0.5, visibility: Visibility = Visibility.VISIBLE):
     """Neither forward nor backward modifies the arrays it is given."""
     targets = (forward,) if backward is None else (forward, backward)
 
-    @check(Kind.INPUT_SAFETY, targets=targets, points=points)
+    @check(Kind.INPUT_SAFETY, targets=targets, points=points, visibility=visibility)
     def safety(ctx: Context) -> None:
         args = inputs(ctx.rng)
         result, after = ctx.student.call(forward, *args, keep=(1,), echo_args=True)

@@ -56,6 +56,7 @@ __all__ = [
 ]
 
 GRADEBOOK_NAME = "gradebook.sqlite"
+DEFAULT_LIMITS = Limits()
 SUBMISSION_SECONDS = 600.0  # Gradescope's default limit for a whole submission
 COURSE_ENV = "GRADER_COURSE"
 
@@ -335,7 +336,7 @@ def default_workers() -> int:
 
 def grade_batch(directory: str | Path, *, workers: int | None = None,
                 gradebook: str | Path | None = None, force: bool = False,
-                only: Sequence[str] | None = None, limits: Limits = Limits(),
+                only: Sequence[str] | None = None, limits: Limits = DEFAULT_LIMITS,
                 submission_seconds: float = SUBMISSION_SECONDS, scheduler: str | None = None,
                 progress: BatchProgress | None = None) -> BatchSummary:
     """Grade every entry of `directory`, reusing gradebook rows that are still current.

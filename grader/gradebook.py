@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from grader.result import CheckResult, Flag, FlagKind, GradeResult, Isolation, Status, Visibility
 
@@ -232,7 +232,7 @@ class Gradebook:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> Gradebook:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_: object) -> None:

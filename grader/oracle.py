@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import types
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
@@ -68,12 +69,23 @@ class ReferenceOracle:
 
     def __init__(self, package: str, modules: Iterable[str]) -> None:
         objects: dict[str, Any] = {}
+        self.home: dict[str, dict[str, Any]] = {}  # name -> globals of its module
         for m in modules:
             mod = importlib.import_module(f"{package}.{m}")
             for name, obj in vars(mod).items():
                 if not name.startswith("_") and getattr(obj, "__module__", None) == mod.__name__:
                     objects[name] = obj
+                    self.home[name] = vars(mod)
         self.namespace = Namespace(objects)
+
+    def _as_if_pasted(self, m: Mistake) -> Callable[..., Any]:
+        """The mistake's function with the globals of the module it replaces a function in:
+        what a student module with this mistake would run (the tests paste it there too)."""
+        home = self.home.get(m.target.partition(".")[0])
+        fn = m.impl
+        if home is None or not isinstance(fn, types.FunctionType):
+            return fn
+        return types.FunctionType(fn.__code__, home, fn.__name__, fn.__defaults__, fn.__closure__)
 
     def expected(self, key: str, compute: Compute) -> Any:
         return compute(self.namespace)
@@ -84,7 +96,8 @@ class ReferenceOracle:
         for m in mistakes:
             try:
                 with np.errstate(all="ignore"):
-                    found.append((m, compute(self.namespace.replaced(m.target, m.impl))))
+                    namespace = self.namespace.replaced(m.target, self._as_if_pasted(m))
+                    found.append((m, compute(namespace)))
             except Exception:  # noqa: BLE001 - a mistake that crashes here just gives no hint
                 continue
         return found

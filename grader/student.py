@@ -13,6 +13,9 @@ it fails) and `InProcessBackend` (the benchmarks' floor, and nothing else).
 from __future__ import annotations
 
 import copy
+import types
+
+import numpy as np
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -163,7 +166,7 @@ class WorkerBackend:
 def _decode_result(op: str, result: Any, buffers: list[bytes]) -> Any:
     if op in ("load", "release", "set", "import"):
         return None
-    if op in ("put", "get"):
+    if op in ("put", "get", "rng", "object"):
         return decode(result, buffers)
     value = decode(result["value"], buffers)
     if "args" in result:
@@ -197,6 +200,10 @@ class InProcessBackend:
                 return ex.release()
             if op == "put":
                 return ex.handle_of(self._resolve(values["value"]))
+            if op == "rng":
+                return ex.handle_of(np.random.default_rng(fields.get("seed")))
+            if op == "object":
+                return ex.handle_of(types.SimpleNamespace(**self._resolve(values["value"])))
             target = values["target"]
             if op == "get":
                 return ex.resolve(target) if isinstance(target, Handle) else ex.lookup(target)
@@ -300,6 +307,15 @@ class Student:
 
     def set(self, where: Handle, value: Any) -> None:
         self.backend.op("set", {}, {"target": where, "value": value}, "")
+
+    def rng(self, seed: int) -> Handle:
+        """A seeded numpy Generator in the worker, for student functions taking `rng`."""
+        return self.backend.op("rng", {"seed": int(seed)}, {}, "")
+
+    def object(self, **attributes: Any) -> Handle:
+        """A worker-side object with these attributes (values may be Handles): e.g. a stub model
+        `student.object(loss=w["__rmatmul__"])` for a function that takes models."""
+        return self.backend.op("object", {}, {"value": attributes}, "")
 
     def put(self, value: Any) -> Handle:
         """Create a worker-side object (e.g. a bn_param dict that several calls share)."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import sys
+import types
 from typing import Any, BinaryIO
 
-import numpy as np  # noqa: F401 - imported before student code so their monkeypatching can't stop it
+import numpy as np  # imported before student code, so their monkeypatching can't stop it
 
 from grader.codec import (
     Handle,
@@ -65,6 +66,13 @@ class Worker:
         if op == "import":
             ex.module(str(header["module"]))
             return None
+        if op == "rng":  # a numpy Generator for functions taking `rng` (it cannot be sent)
+            seed = header.get("seed")
+            return encode(ex.handle_of(np.random.default_rng(seed if isinstance(seed, int)
+                                                             else None)), out)
+        if op == "object":  # attributes may be handles (e.g. a bound method of a put array)
+            attrs = decode(header["value"], buffers, resolve=ex.resolve)
+            return encode(ex.handle_of(types.SimpleNamespace(**attrs)), out)
         if op == "put":
             return encode(ex.handle_of(decode(header["value"], buffers, resolve=ex.resolve)), out)
         target = decode(header["target"], buffers)

@@ -68,7 +68,8 @@ def affine_forward(x, w, b):
     # TODO: Implement the affine forward pass. Store the result in out. You will need to reshape
     # the input into rows.
     # BEGIN SOLUTION
-    out = x.reshape(x.shape[0], -1) @ w + b
+    # An explicit row length, not -1: numpy cannot infer -1 for an empty batch.
+    out = x.reshape(x.shape[0], int(np.prod(x.shape[1:]))) @ w + b
     # END SOLUTION
     cache = (x, w, b)
     return out, cache

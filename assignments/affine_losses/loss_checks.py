@@ -109,7 +109,7 @@ def softmax_loss_property(ctx: Context) -> None:
     def prop(n: int, c: int, shift: float, seed: int) -> None:
         rng = np.random.default_rng(seed)
         y = rng.integers(0, c, size=n)
-        loss, dx = ctx.student.call("softmax_loss", np.full((n, c), shift), y)
+        loss, _ = ctx.student.call("softmax_loss", np.full((n, c), shift), y)
         ctx.ensure(abs(loss - np.log(c)) <= 1e-9 * np.log(c),
                    f"equal scores ({shift:g}) over C={c} classes give loss {loss!r}, expected "
                    f"ln C = {np.log(c):.10g} (the initial loss of a small-weight network)")
@@ -133,7 +133,7 @@ def svm_loss_property(ctx: Context) -> None:
     def prop(n: int, c: int, shift: float, seed: int) -> None:
         rng = np.random.default_rng(seed)
         y = rng.integers(0, c, size=n)
-        loss, dx = ctx.student.call("svm_loss", np.full((n, c), shift), y)
+        loss, _ = ctx.student.call("svm_loss", np.full((n, c), shift), y)
         ctx.ensure(abs(loss - (c - 1)) <= 1e-9 * c,
                    f"equal scores over C={c} classes give loss {loss!r}, expected C - 1 = {c - 1}"
                    " (every wrong class violates the margin 1 by exactly 1)")

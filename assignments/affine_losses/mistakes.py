@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from assignments.affine_losses.checks import AFFINE_RESHAPE_HINT, DX_RESHAPE_HINT
-from assignments.affine_losses.loss_checks import (SOFTMAX_INPLACE_HINT, SOFTMAX_LOG_HINT,
-                                                   SOFTMAX_OVERFLOW_HINT)
+from assignments.affine_losses.loss_checks import (
+    SOFTMAX_INPLACE_HINT,
+    SOFTMAX_LOG_HINT,
+    SOFTMAX_OVERFLOW_HINT,
+)
 from grader.registry import Alternative, Mistake
 
 
@@ -83,7 +86,7 @@ def affine_forward_dot(x, w, b):
 
 
 def affine_backward_einsum(dout, cache):
-    x, w, b = cache
+    x, w, _ = cache
     x2 = x.reshape(len(x), -1)
     return (np.einsum("nm,dm->nd", dout, w).reshape(x.shape), np.einsum("nd,nm->dm", x2, dout),
             np.einsum("nm->m", dout))

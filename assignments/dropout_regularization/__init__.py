@@ -1,8 +1,13 @@
 """Regularization: inverted dropout, weight penalties, data augmentation, ensembles and Polyak
 averaging (add randomness or a penalty at training time, average it out at test time)."""
 
-from assignments.dropout_regularization import (augmentation_checks, checks, ensemble_checks,
-                                                mistakes, regularization_checks)
+from assignments.dropout_regularization import (
+                                                augmentation_checks,
+                                                checks,
+                                                ensemble_checks,
+                                                mistakes,
+                                                regularization_checks,
+)
 from grader.registry import assignment, optional_modules
 
 ASSIGNMENT = assignment(

@@ -11,7 +11,6 @@ import numpy as np
 from hypothesis import strategies as st
 
 from assignments.dropout_regularization.regularization_checks import unchanged
-from assignments.dropout_regularization.worker_objects import worker_rng
 from grader.context import Context, require
 from grader.properties import property_check
 from grader.registry import check
@@ -57,7 +56,7 @@ def random_horizontal_flip_statistics(ctx: Context) -> None:
     """random_horizontal_flip flips each whole image independently with probability p"""
     X = images(ctx.rng, (1500, 1, 2, 3))
     mirrored = X[..., ::-1]
-    rng = worker_rng(ctx, "random_horizontal_flip", 7)
+    rng = ctx.student.rng(7)
     for p in (0.0, 0.3, 1.0):
         out = ctx.student.call("random_horizontal_flip", X, rng, p)
         require(out, "out", "random_horizontal_flip")
@@ -91,7 +90,7 @@ def random_crop_statistics(ctx: Context) -> None:
     """random_crop cuts windows of the padded images, every position about equally often"""
     X = images(ctx.rng, (600, 2, 5, 6))
     crop, pad = (4, 5), 1
-    rng = worker_rng(ctx, "random_crop", 11)
+    rng = ctx.student.rng(11)
     out = ctx.student.call("random_crop", X, crop, rng, pad)
     require(out, "out", "random_crop")
     out = np.asarray(out)
@@ -159,7 +158,7 @@ def center_crop_property(ctx: Context) -> None:
 def augmentation_safety(ctx: Context) -> None:
     """the augmentations return new arrays and leave X unchanged"""
     X = images(ctx.rng, (4, 2, 5, 5))
-    rng = worker_rng(ctx, "random_crop", 3)
+    rng = ctx.student.rng(3)
     calls = (("horizontal_flip", ()), ("random_horizontal_flip", (rng, 0.5)),
              ("random_crop", (3, rng, 1)), ("center_crop", (3,)))
     for fn, extra in calls:

@@ -37,7 +37,7 @@ def ensemble_case(rng: np.random.Generator) -> tuple[list[np.ndarray], np.ndarra
 def ensemble_predict_output(ctx: Context) -> None:
     """ensemble_predict averages the models' softmax probabilities and takes the argmax"""
     weights, X = ensemble_case(ctx.rng)
-    result = ctx.student.call("ensemble_predict", linear_models(ctx, "ensemble_predict", weights), X)
+    result = ctx.student.call("ensemble_predict", linear_models(ctx, weights), X)
     require(result, "(probs, y_pred)", "ensemble_predict")
     if not isinstance(result, tuple | list) or len(result) != 2:
         ctx.fail("should return a tuple (probs, y_pred)")
@@ -58,7 +58,7 @@ def ensemble_predict_property(ctx: Context) -> None:
         weights = [scale * rng.standard_normal((3, 5)) for _ in range(m)]
         X = rng.standard_normal((4, 3))
         probs, y_pred = ctx.student.call("ensemble_predict",
-                                         linear_models(ctx, "ensemble_predict", weights), X)
+                                         linear_models(ctx, weights), X)
         probs = np.asarray(probs, dtype=float)
         ctx.ensure(probs.shape == (4, 5), f"probs has shape {probs.shape}, expected (4, 5)")
         ctx.ensure(bool(np.all(np.isfinite(probs)) and np.all(probs >= 0)),
@@ -77,7 +77,7 @@ def ensemble_predict_property(ctx: Context) -> None:
 def ensembles_safety(ctx: Context) -> None:
     """ensemble_predict leaves X unchanged and polyak_update never modifies its inputs"""
     weights, X = ensemble_case(ctx.rng)
-    models = linear_models(ctx, "ensemble_predict", weights)
+    models = linear_models(ctx, weights)
     result, after = ctx.student.call("ensemble_predict", models, X, echo_args=True)
     require(result, "(probs, y_pred)", "ensemble_predict")
     unchanged(ctx, "ensemble_predict", (None, X), after, ("models", "X"))

@@ -6,13 +6,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from assignments.dropout_regularization.augmentation_checks import (CROP_RANGE_HINT,
-                                                                    FLIP_PER_IMAGE_HINT)
-from assignments.dropout_regularization.checks import (BACKWARD_MASK_HINT, DROP_PROB_HINT,
-                                                       NOT_INVERTED_HINT, SHARED_MASK_HINT,
-                                                       TEST_TIME_HINT)
-from assignments.dropout_regularization.ensemble_checks import (POLYAK_DECAY_HINT,
-                                                                POLYAK_INPLACE_HINT)
+from assignments.dropout_regularization.augmentation_checks import (
+    CROP_RANGE_HINT,
+    FLIP_PER_IMAGE_HINT,
+)
+from assignments.dropout_regularization.checks import (
+    BACKWARD_MASK_HINT,
+    DROP_PROB_HINT,
+    NOT_INVERTED_HINT,
+    SHARED_MASK_HINT,
+    TEST_TIME_HINT,
+)
+from assignments.dropout_regularization.ensemble_checks import (
+    POLYAK_DECAY_HINT,
+    POLYAK_INPLACE_HINT,
+)
 from assignments.dropout_regularization.regularization_checks import BIAS_HINT
 from grader.registry import Alternative, Mistake
 
@@ -86,7 +94,7 @@ def l1_penalty_grad_not_sign(W, reg):
 def params_penalty_all_keys(params, reg, penalty_fn=None):
     penalty, grads = 0.0, {}
     for name, value in params.items():
-        p, d = (penalty_fn or l2_penalty)(value, reg)
+        p, d = (penalty_fn or l2_penalty)(value, reg)  # noqa: F821 - regularization.py's
         penalty += p
         grads[name] = d
     return float(penalty), grads
@@ -104,11 +112,11 @@ def random_horizontal_flip_per_batch(X, rng, p=0.5):
 
 def random_crop_exclusive_bound(X, crop_size, rng, padding=0):
     ch, cw = (crop_size, crop_size) if np.isscalar(crop_size) else crop_size
-    N, C, H, W = X.shape
+    N, _, H, W = X.shape
     padded = np.pad(X, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
     tops = rng.integers(0, max(H + 2 * padding - ch, 1), size=N)
     lefts = rng.integers(0, max(W + 2 * padding - cw, 1), size=N)
-    return np.stack([padded[n, :, t:t + ch, l:l + cw] for n, (t, l) in enumerate(zip(tops, lefts))])
+    return np.stack([padded[n, :, t:t + ch, l:l + cw] for n, (t, l) in enumerate(zip(tops, lefts, strict=True))])
 
 
 def center_crop_symmetric_margin(X, crop_size):

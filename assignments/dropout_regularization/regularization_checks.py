@@ -139,13 +139,13 @@ def params_penalty_gradient(ctx: Context) -> None:
 
 
 def _unchanged(ctx: Context, fn: str, sent: Any, after: Any, path: str, hint: str) -> None:
-    if isinstance(sent, dict):
+    if isinstance(sent, dict):  # recurse: params dicts hold the arrays
         for k, v in sent.items():
             _unchanged(ctx, fn, v, after.get(k) if isinstance(after, dict) else None,
                        f"{path}[{k!r}]", hint)
-    elif isinstance(sent, np.ndarray):
-        if not isinstance(after, np.ndarray) or not np.array_equal(sent, after):
-            ctx.fail(f"{fn} modified its input {path} in place", hint=hint)
+    elif isinstance(sent, np.ndarray) and (not isinstance(after, np.ndarray)
+                                           or not np.array_equal(sent, after)):
+        ctx.fail(f"{fn} modified its input {path} in place", hint=hint)
 
 
 def unchanged(ctx: Context, fn: str, sent: tuple, after: tuple, labels: tuple[str, ...],

@@ -21,6 +21,7 @@ from grader.result import Kind
 PREACT_HINT = ("record the statistics of the activations nonlinearity(h @ W), which feed the "
                "next layer, not of the pre-activations h @ W")
 LECTURE_DIMS = (500,) * 10
+FIX_INIT_FIRST = " (if {0}/output fails too, fix {0} first)"
 NONLINEARITIES = {"tanh_activation": np.tanh, "relu_activation": lambda a: np.maximum(a, 0.0)}
 
 
@@ -94,10 +95,12 @@ def small_weights_collapse(ctx: Context) -> None:
                            "tanh_activation", 1)
     _bounded_by_tanh(ctx, stats)
     stds = stats[:, 1]
-    ctx.ensure(0.15 < stds[0] < 0.3, f"layer 1's std is {stds[0]:.3g}; 0.01 * randn over 500 "
-               "inputs of std 1 gives about 0.01 * sqrt(500) = 0.22")
+    ctx.ensure(0.15 < stds[0] < 0.3, f"with small_random_init and tanh, layer 1's std is "
+               f"{stds[0]:.3g}; 0.01 * randn over 500 inputs of std 1 gives about 0.01 * "
+               f"sqrt(500) = 0.22{FIX_INIT_FIRST.format('small_random_init')}")
     ctx.ensure(bool(np.all(np.diff(stds) < 0)) and stds[-1] < 1e-5,
-               f"the stds {_stds(stats)} should shrink every layer to below 1e-5 by layer 10")
+               f"with small_random_init and tanh the layer stds are {_stds(stats)}; they should "
+               "shrink every layer, to below 1e-5 by layer 10")
     ctx.note(f"layer stds {_stds(stats)}")
 
 
@@ -109,8 +112,9 @@ def unit_weights_saturate(ctx: Context) -> None:
                            "tanh_activation", 2, scale=1.0)
     _bounded_by_tanh(ctx, stats)
     ctx.ensure(bool(np.all(stats[:, 1] > 0.95)),
-               f"with small_random_init(scale=1.0) the layer stds are {_stds(stats)}; "
-               "saturated tanh units (outputs near +-1) have std close to 1")
+               f"with small_random_init(scale=1.0) and tanh the layer stds are {_stds(stats)}; "
+               "saturated tanh units (outputs near +-1) have std close to 1"
+               f"{FIX_INIT_FIRST.format('small_random_init')}")
     ctx.note(f"layer stds {_stds(stats)}")
 
 
@@ -122,8 +126,9 @@ def xavier_keeps_tanh_healthy(ctx: Context) -> None:
     _bounded_by_tanh(ctx, stats)
     stds = stats[:, 1]
     ctx.ensure(bool(np.all((stds > 0.15) & (stds < 0.8))) and stds[-1] / stds[0] > 0.25,
-               f"the layer stds {_stds(stats)} should stay between 0.15 and 0.8 and shrink "
-               "gently (Xavier keeps the variance of h @ W equal to that of h)")
+               f"with xavier_init and tanh the layer stds are {_stds(stats)}; they should stay "
+               "between 0.15 and 0.8 and shrink gently (Xavier keeps the variance of h @ W "
+               f"equal to that of h){FIX_INIT_FIRST.format('xavier_init')}")
     ctx.note(f"layer stds {_stds(stats)}")
 
 
@@ -136,5 +141,6 @@ def he_keeps_relu_healthy(ctx: Context) -> None:
     ctx.ensure(bool(np.all(stats[:, 0] >= 0)), "ReLU activations cannot have a negative mean",
                hint=PREACT_HINT)
     ctx.ensure(bool(np.all((stds > 0.4) & (stds < 2.0))),
-               f"the layer stds {_stds(stats)} should stay between 0.4 and 2 through 10 layers")
+               f"with he_init and ReLU the layer stds are {_stds(stats)}; they should stay "
+               f"between 0.4 and 2 through 10 layers{FIX_INIT_FIRST.format('he_init')}")
     ctx.note(f"layer stds {_stds(stats)}")

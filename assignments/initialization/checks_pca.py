@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from assignments.initialization.checks_preprocessing import (
     TEST_STATS_HINT,
+    expect,
     _with_constant_feature,
     array_result,
     correlated,
@@ -22,31 +23,38 @@ from grader.result import Kind
 
 EIGH_ORDER_HINT = ("np.linalg.eigh returns eigenvalues in INCREASING order: reverse them, and "
                    "the eigenvector columns with them")
+BIASED_COV_HINT = ("the docstring asks for the biased covariance Xc.T @ Xc / N; np.cov divides by "
+                   "N - 1 unless bias=True")
 EPS = 1e-5  # pca_whiten's default
 
 
 def fit_pca_result(ctx: Context, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     result = ctx.student.call("fit_pca", X)
     require(result, "(mean, eigvals, eigvecs)", "fit_pca")
-    if not isinstance(result, tuple | list) or len(result) != 3:
-        ctx.fail("should return a tuple (mean, eigvals, eigvecs)")
+    expect(isinstance(result, tuple | list) and len(result) == 3, "fit_pca",
+           "should return a tuple (mean, eigvals, eigvecs)")
     return tuple(array_result(ctx, r, w, "fit_pca")  # type: ignore[return-value]
                  for r, w in zip(result, ("mean", "eigvals", "eigvecs"), strict=True))
 
 
-def judge_eigvecs(ctx: Context, X2: np.ndarray, eigvals: np.ndarray, V: np.ndarray) -> None:
-    """Orthonormal columns with cov @ v_j = eigvals[j] * v_j, whatever their signs."""
+def judge_eigvecs(X2: np.ndarray, V: np.ndarray) -> None:
+    """Orthonormal eigenvectors of the covariance, whatever their signs (eigenvalues are judged
+    separately, against the oracle's)."""
     d = X2.shape[1]
-    ctx.ensure(V.shape == (d, d), f"eigvecs has shape {V.shape}, expected ({d}, {d})")
-    ctx.ensure(bool(np.allclose(V.T @ V, np.eye(d), atol=1e-8)),
-               "the eigenvector columns are not orthonormal (eigvecs.T @ eigvecs != I)")
+    expect(V.shape == (d, d), "fit_pca", f"eigvecs has shape {V.shape}, expected ({d}, {d})")
+    expect(bool(np.allclose(V.T @ V, np.eye(d), atol=1e-8)), "fit_pca",
+           "the eigenvector columns are not orthonormal (eigvecs.T @ eigvecs != I)")
     Xc = X2 - X2.mean(axis=0)
     cov = Xc.T @ Xc / X2.shape[0]
-    residual = np.abs(cov @ V - V * eigvals).max()
-    if residual > 1e-8 * max(1.0, float(np.abs(eigvals).max())):
-        hint = EIGH_ORDER_HINT if np.all(np.diff(eigvals) >= 0) else None
-        ctx.fail(f"column j of eigvecs is not an eigenvector for eigvals[j] (|cov @ v - "
-                 f"lambda v| up to {residual:.3g})", hint=hint)
+    rayleigh = np.einsum("ij,ij->j", V, cov @ V)  # v_j^T C v_j: v_j's own eigenvalue
+    residual = float(np.abs(cov @ V - V * rayleigh).max())
+    expect(residual <= 1e-8 * max(1.0, float(np.abs(rayleigh).max())), "fit_pca",
+           f"the columns of eigvecs are not eigenvectors of the covariance (|cov @ v - "
+           f"lambda v| up to {residual:.3g})")
+    order = np.argsort(-rayleigh, kind="stable")
+    expect(bool(np.all(np.diff(rayleigh) <= 1e-9 * max(1.0, float(rayleigh.max())))), "fit_pca",
+           f"the eigenvector columns are not sorted by decreasing eigenvalue (column order by "
+           f"variance: {order.tolist()})", hint=EIGH_ORDER_HINT)
 
 
 @check(Kind.OUTPUT, targets=("fit_pca",), points=1.5)
@@ -57,7 +65,7 @@ def fit_pca_output(ctx: Context) -> None:
     mean, eigvals, eigvecs = fit_pca_result(ctx, X)
     ctx.compare("mean", mean, lambda ref: ref.fit_pca(X)[0])
     ctx.compare("eigvals", eigvals, lambda ref: ref.fit_pca(X)[1], rtol=1e-8, atol=1e-12)
-    judge_eigvecs(ctx, X.reshape(50, -1), eigvals, eigvecs)
+    judge_eigvecs(X.reshape(50, -1), eigvecs)
 
 
 def _orthonormal(rng: np.random.Generator, d: int) -> np.ndarray:
@@ -95,32 +103,34 @@ def pca_property(ctx: Context) -> None:
         n = 2 * d + 4 + extra
         X = correlated(rng, n, rng.uniform(0.5, 3, d))
         mean, eigvals, V = fit_pca_result(ctx, X)
-        ctx.ensure(mean.shape == (d,) and eigvals.shape == (d,),
-                   f"mean and eigvals should have shape ({d},)")
-        ctx.ensure(bool(np.all(np.diff(eigvals) <= 1e-12 * eigvals.max())),
-                   f"eigvals {eigvals} are not in decreasing order", hint=EIGH_ORDER_HINT)
-        judge_eigvecs(ctx, X, eigvals, V)
+        expect(mean.shape == (d,) and eigvals.shape == (d,), "fit_pca",
+               f"mean and eigvals should have shape ({d},), got {mean.shape} and "
+               f"{eigvals.shape}")
         lam = np.sort(np.linalg.eigvalsh(np.cov(X.T, bias=True)))[::-1]
-        ctx.ensure(bool(np.allclose(eigvals, lam, rtol=1e-8, atol=1e-12)),
-                   f"eigvals {eigvals} are not the covariance's eigenvalues {lam} (biased "
-                   "covariance, divided by N)")
+        if not np.allclose(eigvals, lam, rtol=1e-8, atol=1e-12):
+            hint = (EIGH_ORDER_HINT if np.allclose(eigvals, lam[::-1], rtol=1e-8) else
+                    BIASED_COV_HINT if np.allclose(eigvals, lam * n / (n - 1), rtol=1e-8) else None)
+            expect(False, "fit_pca", f"eigvals {eigvals} are not the training covariance's "
+                   f"eigenvalues in decreasing order {lam}", hint=hint)
+        judge_eigvecs(X, V)
         P = array_result(ctx, ctx.student.call("pca_project", X, mean, V, d), "out",
                          "pca_project")
-        ctx.ensure(P.shape == (n, d), f"pca_project returned shape {P.shape}, expected {(n, d)}")
-        ctx.ensure(bool(np.allclose(P.T @ P / n, np.diag(lam), atol=1e-9 * lam.max())),
-                   "projected training data is not decorrelated with variances eigvals")
+        expect(P.shape == (n, d), "pca_project", f"returned shape {P.shape}, expected {(n, d)}")
+        expect(bool(np.allclose(P.T @ P / n, np.diag(lam), atol=1e-9 * lam.max())),
+               "pca_project", "projected training data is not decorrelated with variances "
+               "eigvals")
         Wt = array_result(ctx, ctx.student.call("pca_whiten", X, mean, eigvals, V), "out",
                           "pca_whiten")
-        ctx.ensure(Wt.shape == (n, d), f"pca_whiten returned shape {Wt.shape}")
-        ctx.ensure(bool(np.allclose(Wt.T @ Wt / n, np.diag(lam / (lam + EPS)), atol=1e-9)),
-                   "whitened training data does not have covariance diag(lambda / (lambda + "
-                   "eps)) ~ identity")
+        expect(Wt.shape == (n, d), "pca_whiten", f"returned shape {Wt.shape}, expected {(n, d)}")
+        expect(bool(np.allclose(Wt.T @ Wt / n, np.diag(lam / (lam + EPS)), atol=1e-9)),
+               "pca_whiten", "whitened training data does not have covariance "
+               "diag(lambda / (lambda + eps)), i.e. nearly the identity")
         shift = rng.uniform(-5, 5, d)
         out = array_result(ctx, ctx.student.call("pca_whiten", X[:3] + shift, mean, eigvals, V),
                            "out", "pca_whiten")
         want = Wt[:3] + (shift @ V) / np.sqrt(eigvals + EPS)
-        ctx.ensure(bool(np.allclose(out, want, atol=1e-9)), "shifted test rows whitened with "
-                   "the training statistics lost their shift", hint=TEST_STATS_HINT)
+        expect(bool(np.allclose(out, want, atol=1e-9)), "pca_whiten", "shifted test rows "
+               "whitened with the training statistics lost their shift", hint=TEST_STATS_HINT)
 
     prop()
 

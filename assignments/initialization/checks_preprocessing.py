@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from grader.context import Context, require
+from grader.context import CheckFailed, Context, require
 from grader.properties import property_check
 from grader.registry import check
 from grader.result import Kind
@@ -30,10 +30,16 @@ CHANNEL_AXIS_HINT = ("images are (N, C, H, W): the channel mean averages over ax
 CONSTANT_FEATURE_HINT = "a feature that is constant on the training set has std 0; store 1 for it"
 
 
+def expect(condition: bool, fn: str, message: str, hint: str | None = None) -> None:
+    """ctx.ensure for checks of several functions: the message names the one at fault."""
+    if not condition:
+        raise CheckFailed(f"{fn}: {message}", hint=hint)
+
+
 def array_result(ctx: Context, value: Any, what: str, fn: str) -> np.ndarray:
     require(value, what, fn)
-    if not isinstance(value, np.ndarray):
-        ctx.fail(f"{what} should be a numpy array, got {type(value).__name__}")
+    expect(isinstance(value, np.ndarray), fn,
+           f"{what} should be a numpy array, got {type(value).__name__}")
     return value.astype(np.float64)
 
 
@@ -55,9 +61,9 @@ def unchanged(ctx: Context, fn: str, sent: Sequence[Any], after: Sequence[Any],
     for label, a, b in zip(labels, sent, after, strict=False):
         if isinstance(a, np.ndarray) and not (isinstance(b, np.ndarray) and a.shape == b.shape
                                               and np.array_equal(a, b)):
-            ctx.fail(f"{fn} modified its input {label} in place; callers reuse it (the same "
-                     "training set is fitted once and transformed again)",
-                     hint="X -= mean changes the caller's array; write out = X - mean")
+            expect(False, fn, f"modified its input {label} in place; callers reuse it (the "
+                   "same training set is fitted once and transformed again)",
+                   hint="X -= mean changes the caller's array; write out = X - mean")
 
 
 # ------------------------------------------------------------------------- mean image
@@ -79,11 +85,11 @@ def subtract_mean_image_output(ctx: Context) -> None:
                 lambda ref: ref.subtract_mean_image(X, mean_image))
 
 
-def _shift_survives(ctx: Context, out: np.ndarray, want: np.ndarray, method: str) -> None:
-    ctx.ensure(out.shape == want.shape, f"returned shape {out.shape}, expected {want.shape}")
-    if not np.allclose(out, want, rtol=1e-9, atol=1e-9 * (1 + np.abs(want).max())):
-        ctx.fail(f"a test set equal to training rows shifted by a constant lost its shift: "
-                 f"{method} must use the training statistics it is given", hint=TEST_STATS_HINT)
+def _shift_survives(out: np.ndarray, want: np.ndarray, method: str) -> None:
+    expect(out.shape == want.shape, method, f"returned shape {out.shape}, expected {want.shape}")
+    expect(bool(np.allclose(out, want, rtol=1e-9, atol=1e-9 * (1 + np.abs(want).max()))), method,
+           "a test set equal to training rows shifted by a constant lost its shift: it must "
+           "be transformed with the training statistics given as arguments", hint=TEST_STATS_HINT)
 
 
 @check(Kind.PROPERTY, targets=("fit_mean_image", "subtract_mean_image"))
@@ -96,17 +102,18 @@ def mean_image_property(ctx: Context) -> None:
         X = images(np.random.default_rng(seed), (n, 2, 3, 3))
         mean = array_result(ctx, ctx.student.call("fit_mean_image", X), "mean_image",
                             "fit_mean_image")
-        ctx.ensure(mean.shape == X.shape[1:],
-                   f"fit_mean_image returned shape {mean.shape} for X of shape {X.shape}")
+        expect(mean.shape == X.shape[1:], "fit_mean_image",
+               f"returned shape {mean.shape} for X of shape {X.shape}")
         centred = array_result(ctx, ctx.student.call("subtract_mean_image", X, mean), "out",
                                "subtract_mean_image")
-        ctx.ensure(centred.shape == X.shape, "subtract_mean_image changed the shape")
-        ctx.ensure(bool(np.all(np.abs(centred.mean(axis=0)) < 1e-9 * np.abs(X).max())),
-                   "the centred training set does not have mean 0 at every pixel")
+        expect(centred.shape == X.shape, "subtract_mean_image", "changed the shape")
+        expect(bool(np.all(np.abs(centred.mean(axis=0)) < 1e-9 * np.abs(X).max())),
+               "fit_mean_image", "the training set centred with its mean image does not have "
+               "mean 0 at every pixel")
         test = X[: n - 1] + shift
         out = array_result(ctx, ctx.student.call("subtract_mean_image", test, mean), "out",
                            "subtract_mean_image")
-        _shift_survives(ctx, out, centred[: n - 1] + shift, "subtract_mean_image")
+        _shift_survives(out, centred[: n - 1] + shift, "subtract_mean_image")
 
     prop()
 
@@ -141,17 +148,18 @@ def channel_mean_property(ctx: Context) -> None:
         X = images(np.random.default_rng(seed), (n, 3, h, w))
         cm = array_result(ctx, ctx.student.call("fit_channel_mean", X), "channel_mean",
                           "fit_channel_mean")
-        ctx.ensure(cm.shape == (3,), f"fit_channel_mean returned shape {cm.shape} for images "
-                   f"of shape {X.shape}", hint=CHANNEL_AXIS_HINT)
+        expect(cm.shape == (3,), "fit_channel_mean", f"returned shape {cm.shape} for images "
+               f"of shape {X.shape}", hint=CHANNEL_AXIS_HINT)
         centred = array_result(ctx, ctx.student.call("subtract_channel_mean", X, cm), "out",
                                "subtract_channel_mean")
-        ctx.ensure(centred.shape == X.shape, "subtract_channel_mean changed the shape")
-        ctx.ensure(bool(np.all(np.abs(centred.mean(axis=(0, 2, 3))) < 1e-9 * np.abs(X).max())),
-                   "a centred training channel does not have mean 0", hint=CHANNEL_AXIS_HINT)
+        expect(centred.shape == X.shape, "subtract_channel_mean", "changed the shape")
+        expect(bool(np.all(np.abs(centred.mean(axis=(0, 2, 3))) < 1e-9 * np.abs(X).max())),
+               "fit_channel_mean", "a training channel centred with it does not have mean 0",
+               hint=CHANNEL_AXIS_HINT)
         crop = X[:, :, 1:, :-1] + shift
         out = array_result(ctx, ctx.student.call("subtract_channel_mean", crop, cm), "out",
                            "subtract_channel_mean")
-        _shift_survives(ctx, out, centred[:, :, 1:, :-1] + shift, "subtract_channel_mean")
+        _shift_survives(out, centred[:, :, 1:, :-1] + shift, "subtract_channel_mean")
 
     prop()
 
@@ -199,22 +207,23 @@ def standardization_property(ctx: Context) -> None:
         X = _with_constant_feature(np.random.default_rng(seed), n, d)
         result = ctx.student.call("fit_standardization", X)
         require(result, "(mean, std)", "fit_standardization")
+        expect(isinstance(result, tuple | list) and len(result) == 2, "fit_standardization",
+               "should return a tuple (mean, std)")
         mean = array_result(ctx, result[0], "mean", "fit_standardization")
         std = array_result(ctx, result[1], "std", "fit_standardization")
-        ctx.ensure(bool(np.all(std > 0)), f"fit_standardization returned std {std}",
-                   hint=CONSTANT_FEATURE_HINT)
+        expect(bool(np.all(std > 0)), "fit_standardization", f"returned std {std}",
+               hint=CONSTANT_FEATURE_HINT)
         Z = array_result(ctx, ctx.student.call("standardize", X, mean, std), "out",
                          "standardize")
-        ctx.ensure(Z.shape == X.shape and bool(np.all(np.isfinite(Z))),
-                   "standardized training data has the wrong shape or NaN/inf entries",
-                   hint=CONSTANT_FEATURE_HINT)
+        expect(Z.shape == X.shape and bool(np.all(np.isfinite(Z))), "standardize",
+               "standardized training data has the wrong shape or NaN/inf entries")
         varying = X.std(axis=0) > 0
-        ctx.ensure(bool(np.allclose(Z.mean(axis=0), 0, atol=1e-9)),
-                   "standardized training features do not have mean 0")
-        ctx.ensure(bool(np.allclose(Z.std(axis=0)[varying], 1, rtol=1e-9)),
-                   "standardized training features do not have std 1")
+        expect(bool(np.allclose(Z.mean(axis=0), 0, atol=1e-9)), "fit_standardization",
+               "training features standardized with its statistics do not have mean 0")
+        expect(bool(np.allclose(Z.std(axis=0)[varying], 1, rtol=1e-9)), "fit_standardization",
+               "training features standardized with its statistics do not have std 1")
         out = array_result(ctx, ctx.student.call("standardize", X[: n - 1] + shift, mean, std),
                            "out", "standardize")
-        _shift_survives(ctx, out, Z[: n - 1] + shift / std, "standardize")
+        _shift_survives(out, Z[: n - 1] + shift / std, "standardize")
 
     prop()

@@ -7,7 +7,7 @@ import numpy as np
 
 from assignments.initialization.checks_experiment import PREACT_HINT
 from assignments.initialization.checks_initializers import RNG_HINT, TRANSPOSED_HINT
-from assignments.initialization.checks_pca import EIGH_ORDER_HINT
+from assignments.initialization.checks_pca import BIASED_COV_HINT, EIGH_ORDER_HINT
 from assignments.initialization.checks_preprocessing import CHANNEL_AXIS_HINT, TEST_STATS_HINT
 from grader.registry import Alternative, Mistake
 
@@ -118,9 +118,7 @@ MISTAKES = (
             standardize_with_own_statistics),
     Mistake("fit_channel_mean", "channels-last axes", CHANNEL_AXIS_HINT,
             fit_channel_mean_channels_last),
-    Mistake("fit_pca", "np.cov (divides by N-1)", "the docstring asks for the biased covariance "
-            "Xc.T @ Xc / N; np.cov divides by N - 1 unless bias=True",
-            fit_pca_unbiased_covariance),
+    Mistake("fit_pca", "np.cov (divides by N-1)", BIASED_COV_HINT, fit_pca_unbiased_covariance),
     Mistake("fit_pca", "eigh's increasing order", EIGH_ORDER_HINT, fit_pca_increasing_order),
     Mistake("pca_whiten", "no eps", "whitening divides by sqrt(eigvals + eps): without eps a "
             "near-zero eigenvalue amplifies pure noise enormously (or divides by zero)",

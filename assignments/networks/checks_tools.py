@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from assignments.networks.common import LN10, reference_model, student_model, worker_rng
+from assignments.networks.common import LN10, reference_model, student_model
 from grader.context import Context, require
 from grader.properties import property_check
 from grader.registry import check
@@ -168,7 +168,7 @@ def log_uniform_property(ctx: Context) -> None:
                     max_examples=15)
     def prop(low: float, decades: float, size: int) -> None:
         high = low * 10**decades
-        x = ctx.student.call("log_uniform", low, high, size, worker_rng(ctx, size))
+        x = ctx.student.call("log_uniform", low, high, size, ctx.student.rng(size))
         require(x, "samples", ctx.target)
         x = np.asarray(x, dtype=float)
         ctx.ensure(x.shape == (size,), f"returned shape {x.shape} for size={size}")
@@ -181,7 +181,7 @@ def log_uniform_property(ctx: Context) -> None:
 @check(Kind.PROPERTY, targets=("log_uniform",), points=1.5, variant="distribution")
 def log_uniform_distribution(ctx: Context) -> None:
     """log_uniform(1e-5, 1e-1) gives each decade about a quarter of the samples (median ~1e-3)"""
-    x = np.asarray(ctx.student.call("log_uniform", 1e-5, 1e-1, 4000, worker_rng(ctx, 7)),
+    x = np.asarray(ctx.student.call("log_uniform", 1e-5, 1e-1, 4000, ctx.student.rng(7)),
                    dtype=float)
     require(x, "samples", ctx.target)
     logs = np.log10(np.clip(x, 1e-300, None))
@@ -201,7 +201,7 @@ def sample_hyperparams_property(ctx: Context) -> None:
     lr = ctx.student.call("ParamRange", 1e-6, 1e-2, keep=(-1,))
     keep = ctx.student.call("ParamRange", 0.2, 0.8, False, keep=(-1,))
     samples = ctx.student.call("sample_hyperparams", {"lr": lr, "keep": keep}, 600,
-                               worker_rng(ctx, 3))
+                               ctx.student.rng(3))
     require(samples, "samples", ctx.target)
     ctx.ensure(isinstance(samples, list) and len(samples) == 600,
                f"expected a list of 600 dicts, got {type(samples).__name__}")

@@ -79,15 +79,6 @@ def toy_data(ctx: Context, num_train: int, num_val: int = 0) -> dict[str, np.nda
     return ctx.student.call("load_toy_dataset", num_train=num_train, num_val=num_val, num_test=0)
 
 
-def worker_rng(ctx: Context, seed: int) -> Handle:
-    """A numpy Generator living in the worker (the engine cannot send one): reached through
-    numpy's own import, never through student code."""
-    fn = ctx.student.get("log_uniform")  # any student function: a Handle to it
-    importer = fn["__globals__"]["__builtins__"]["__import__"]
-    numpy_module = ctx.student.call(importer, "numpy")
-    return ctx.student.call(numpy_module["random"]["default_rng"], seed)
-
-
 def reg_hint(diff: float, reg: float, params: dict[str, np.ndarray]) -> str | None:
     """Which known regularization mistake explains `loss(reg) - loss(0) == diff`, if any."""
     def sq(prefix: str) -> float:

@@ -127,7 +127,7 @@ def two_layer_init_w2_first_normal(self, input_dim=3 * 32 * 32, hidden_dim=100, 
     self.reg = reg
     W2 = np.random.normal(0.0, weight_scale, size=(hidden_dim, num_classes))
     W1 = np.random.normal(0.0, weight_scale, size=(input_dim, hidden_dim))
-    self.params = dict(b2=np.zeros(num_classes), W2=W2, b1=np.zeros(hidden_dim), W1=W1)
+    self.params = {"b2": np.zeros(num_classes), "W2": W2, "b1": np.zeros(hidden_dim), "W1": W1}
 
 
 def fcn_loss_keeps_extra_state(self, X, y=None):

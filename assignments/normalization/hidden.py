@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assignments.layer_checks import backward_output, forward_output
-from grader.registry import check
-from grader.result import Kind, Visibility
+from grader.result import Visibility
 
 
 def single_row(rng: np.random.Generator) -> tuple:
@@ -18,15 +17,11 @@ def huge(rng: np.random.Generator) -> tuple:
     return x, np.ones(3), np.zeros(3), {"mode": "train"}
 
 
+HIDDEN = Visibility.HIDDEN
 layernorm_single = forward_output("layernorm_forward", inputs=single_row, variant="single-row",
-                                  points=0.5)
+                                  points=0.5, visibility=HIDDEN)
 layernorm_backward_single = backward_output("layernorm_forward", "layernorm_backward",
                                             inputs=single_row, names=("dx", "dgamma", "dbeta"),
-                                            variant="single-row", points=0.5)
+                                            variant="single-row", points=0.5, visibility=HIDDEN)
 batchnorm_huge = forward_output("batchnorm_forward", inputs=huge, variant="huge", points=0.5,
-                                rtol=1e-6)
-
-for _fn in (layernorm_single, layernorm_backward_single, batchnorm_huge):
-    kind, targets, points, variant, _ = _fn.__grader_check__
-    check(kind, targets=targets, points=points, variant=variant,
-          visibility=Visibility.HIDDEN)(_fn)
+                                rtol=1e-6, visibility=HIDDEN)

@@ -132,7 +132,7 @@ def batchnorm_forward_batch_stats_in_test(x, gamma, beta, bn_param):
 
 
 def batchnorm_backward_no_variance_branch(dout, cache):
-    x, x_hat, mu, var, gamma, eps = cache
+    _x, x_hat, _mu, var, gamma, eps = cache
     std = np.sqrt(var + eps)
     dxc = dout * gamma / std
     return dxc - dxc.mean(axis=0), np.sum(dout * x_hat, axis=0), dout.sum(axis=0)
@@ -149,7 +149,7 @@ def batchnorm_backward_no_mean_branch(dout, cache):
 
 
 def batchnorm_backward_dgamma_not_summed(dout, cache):
-    x, x_hat, mu, var, gamma, eps = cache
+    x, x_hat, _mu, var, gamma, eps = cache
     N = x.shape[0]
     dbeta = dout.sum(axis=0)
     dx = gamma / (N * np.sqrt(var + eps)) * (N * dout - dbeta - x_hat * np.sum(dout * x_hat, 0))
@@ -157,7 +157,7 @@ def batchnorm_backward_dgamma_not_summed(dout, cache):
 
 
 def batchnorm_backward_alt_missing_n(dout, cache):
-    x, x_hat, mu, var, gamma, eps = cache
+    x, x_hat, _mu, var, gamma, eps = cache
     N = x.shape[0]
     dbeta, dgamma = dout.sum(axis=0), np.sum(dout * x_hat, axis=0)
     return gamma / np.sqrt(var + eps) * (N * dout - dbeta - x_hat * dgamma), dgamma, dbeta
@@ -206,7 +206,7 @@ def batchnorm_forward_in_place_running(x, gamma, beta, bn_param):
     if mode == "test":
         x_hat = (x - bn_param["running_mean"]) / np.sqrt(bn_param["running_var"] + eps)
         return gamma * x_hat + beta, None
-    raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+    raise ValueError(f'Invalid forward batchnorm mode "{mode}"')
 
 
 def batchnorm_backward_closed_form(dout, cache):
@@ -219,7 +219,7 @@ def batchnorm_backward_closed_form(dout, cache):
 
 
 def batchnorm_backward_alt_einsum(dout, cache):
-    x, x_hat, mu, var, gamma, eps = cache
+    x, x_hat, _mu, var, gamma, eps = cache
     N = x.shape[0]
     dbeta = np.einsum("nd->d", dout)
     dgamma = np.einsum("nd,nd->d", dout, x_hat)
@@ -229,7 +229,8 @@ def batchnorm_backward_alt_einsum(dout, cache):
 def layernorm_forward_transposed_batchnorm(x, gamma, beta, ln_param):
     eps = ln_param.get("eps", 1e-5)
     N = x.shape[0]
-    x_hat_t, _ = batchnorm_forward(x.T, np.ones(N), np.zeros(N), {"mode": "train", "eps": eps})
+    bn = batchnorm_forward  # noqa: F821 - the layers.py this is pasted into
+    x_hat_t, _ = bn(x.T, np.ones(N), np.zeros(N), {"mode": "train", "eps": eps})
     std = np.sqrt(x.var(axis=1, keepdims=True) + eps)
     return gamma * x_hat_t.T + beta, (x_hat_t.T, std, gamma)
 

@@ -11,8 +11,12 @@ from typing import Any
 
 import numpy as np
 
-from assignments.normalization.checks import (BN_TEST_UPDATE_HINT, BN_WRITE_BACK_HINT,
-                                              affine_params, features)
+from assignments.normalization.checks import (
+    BN_TEST_UPDATE_HINT,
+    BN_WRITE_BACK_HINT,
+    affine_params,
+    features,
+)
 from grader.context import Context, require
 from grader.registry import check
 from grader.result import Kind

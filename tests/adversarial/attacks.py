@@ -60,14 +60,15 @@ def reference_layers() -> str:
     return (REFERENCE / "layers.py").read_text()
 
 
-def layers_with(attack: str, *, top: str = "") -> str:
+def layers_with(*parts: str, top: str = "") -> str:
     """reference/layers.py with `top` inserted at the very start of the module (module-level
     attacks) and `attack` appended at the end (definitions there override the honest ones)."""
     head = textwrap.dedent(top).strip()
     body = reference_layers()
     if head:
         body = head + "\n\n" + body
-    return body + "\n\n# ---- attack ----\n" + textwrap.dedent(attack).strip() + "\n"
+    attack = "\n\n".join(textwrap.dedent(p).strip() for p in parts)
+    return body + "\n\n# ---- attack ----\n" + attack + "\n"
 
 
 # A relu_forward whose result is wrong unless the attack works: the "no credit beyond honest
@@ -210,6 +211,6 @@ def files_containing(text: str, *roots: Path) -> list[Path]:
     return hits
 
 
-def layers_file(attack: str, *, top: str = "") -> dict[str, str]:
+def layers_file(*parts: str, top: str = "") -> dict[str, str]:
     """`make_submission(**layers_file(...))`: the attacked layers.py as the fixture's file map."""
-    return {"layers.py": layers_with(attack, top=top)}
+    return {"layers.py": layers_with(*parts, top=top)}

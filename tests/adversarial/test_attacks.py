@@ -136,7 +136,7 @@ def test_memory_bomb_spread_over_processes(make_submission) -> None:
 
     Four children each touch 300 MB (1.2 GB together, the limit is 512 MiB); they report
     through a pipe, and the attack prints what it got."""
-    sub = make_submission(**layers_file(GARBAGE + """
+    sub = make_submission(**layers_file(GARBAGE, """
         import os, time
 
         def relu_forward(x):
@@ -177,7 +177,7 @@ def test_disk_and_tmpfs_bomb(make_submission, where: str) -> None:
     """Can a submission fill the grading machine's RAM (tmpfs /tmp) or disk (its scratch folder)
     with far more than its memory limit? It writes 1.5 GB in 64 MB chunks and reports."""
     path = "/tmp/bomb" if where == "tmp" else "bomb"
-    sub = make_submission(**layers_file(GARBAGE + f"""
+    sub = make_submission(**layers_file(GARBAGE, f"""
         import os
 
         def relu_forward(x):
@@ -261,7 +261,7 @@ def test_fork_bomb_and_daemons(make_submission, level: Isolation) -> None:
     """Do forked sleepers, Popen'ed sleepers and double-forked setsid daemons all die with their
     worker, and does a sandbox cap how many processes a submission can have?"""
     arg = f"7777.{int(time.time() * 1e6) % 10**9:09d}"
-    sub = make_submission(**layers_file(GARBAGE + SPAWNER.format(arg=arg)))
+    sub = make_submission(**layers_file(GARBAGE, SPAWNER.format(arg=arg)))
     result, seconds = run_grade(sub, level)
     left = survivors(arg)
     assert left == [], f"still running after grading: {left}"
@@ -297,7 +297,7 @@ def _liar(real, lie):
 
 def test_monkeypatching_numpy(make_submission) -> None:
     """Does replacing numpy's comparisons in the worker fool nothing?"""
-    sub = make_submission(**layers_file(GARBAGE + LIAR + """
+    sub = make_submission(**layers_file(GARBAGE, LIAR, """
         def relu_forward(x):
             np.allclose = lambda *a, **k: True
             np.array_equal = lambda *a, **k: True
@@ -326,7 +326,7 @@ def test_monkeypatching_numpy(make_submission) -> None:
 
 def test_monkeypatching_builtins(make_submission) -> None:
     """Does replacing abs, isinstance, len, float, max, all in builtins fool nothing?"""
-    sub = make_submission(**layers_file(GARBAGE + LIAR + """
+    sub = make_submission(**layers_file(GARBAGE, LIAR, """
         def relu_forward(x):
             builtins.abs = _liar(builtins.abs, lambda v: 0.0)
             builtins.isinstance = _liar(builtins.isinstance, lambda *a: True)
@@ -350,7 +350,7 @@ def test_auto_loaded_files(make_submission) -> None:
     files = {"conftest.py": hook, "sitecustomize.py": hook, "usercustomize.py": hook,
              "__main__.py": hook, "tokenize.py": hook, "linecache.py": hook,
              "zz_evil.pth": f"import builtins; builtins._{mark} = True\n"}
-    sub = make_submission(name="autoload", **layers_file(GARBAGE + HONEST_RELU + f"""
+    sub = make_submission(name="autoload", **layers_file(GARBAGE, HONEST_RELU, f"""
         import builtins
 
         def relu_forward(x):
@@ -387,10 +387,13 @@ try:
 except OSError:
     pass
 """
-    sub = make_submission(**layers_file(GARBAGE + shout.replace("\n", "\n    ").join(
-        ["def _shout():", "\n"]) + """
+    sub = make_submission(**layers_file(GARBAGE, shout, """
+        _shout_source = _FAKE
+
         def relu_forward(x):
-            _shout()
+            print(_FAKE); print("All tests passed 100/100")
+            print(_FAKE, file=sys.stderr); print("Score: 100/100 points", file=sys.stderr)
+            os.write(1, (_FAKE + "\\n").encode())
             return _garbage(x)
     """, top=shout))
     done = cli_grade(sub)
@@ -406,7 +409,7 @@ except OSError:
 def test_flooding_output(make_submission) -> None:
     """Does 100 MB of prints (and raw fd writes) leave grading bounded, the output truncated,
     and `--json` one valid document?"""
-    sub = make_submission(**layers_file(GARBAGE + HONEST_RELU + """
+    sub = make_submission(**layers_file(GARBAGE, HONEST_RELU, """
         import os, sys
         _done = []
 
@@ -487,7 +490,7 @@ class _DictLiar(dict):
 def test_lying_ndarray_subclass(make_submission) -> None:
     """Does an ndarray subclass whose ==, -, abs, ufuncs and array functions all lie earn
     nothing (forward output and backward gradients)?"""
-    sub = make_submission(**layers_file(LYING_OBJECTS + """
+    sub = make_submission(**layers_file(LYING_OBJECTS, """
         def relu_forward(x):
             return np.full(np.shape(x), 7.25).view(_LyingArray), x
 
@@ -501,7 +504,7 @@ def test_lying_ndarray_subclass(make_submission) -> None:
 def test_lying_containers_and_scalars(make_submission) -> None:
     """Do tuple/dict/float subclasses and objects with a lying __array__/__float__/__eq__ earn
     nothing?"""
-    sub = make_submission(**layers_file(LYING_OBJECTS + """
+    sub = make_submission(**layers_file(LYING_OBJECTS, """
         def relu_forward(x):
             return _TupleLiar((np.full(np.shape(x), 7.25), x))
 
@@ -524,7 +527,7 @@ def test_unpickling_payloads(make_submission) -> None:
     in containers, in object arrays, in exceptions, as a cache handed back in)?"""
     mark = marker()
     canary = Path("/tmp") / f"{mark}-unpickled"
-    sub = make_submission(**layers_file(GARBAGE + f"""
+    sub = make_submission(**layers_file(GARBAGE, f"""
         import numpy as np
 
         class _Payload:
@@ -620,7 +623,7 @@ def relu_forward(x):
 
 
 def _steal_submission(make_submission):
-    return make_submission(**layers_file(GARBAGE + STEAL.format(root=str(ROOT))))
+    return make_submission(**layers_file(GARBAGE, STEAL.format(root=str(ROOT))))
 
 
 @pytest.mark.parametrize("level", ALL_LEVELS)
@@ -712,7 +715,7 @@ def test_writing_outside_scratch(make_submission, tmp_path: Path, level: Isolati
     if level is Isolation.PROCESS:
         create.remove(f"{Path.home()}/{mark}")
         append = append[:3]
-    sub = make_submission(name="original/sub", **layers_file(GARBAGE + WRITE.format(
+    sub = make_submission(name="original/sub", **layers_file(GARBAGE, WRITE.format(
         private=private, create=create, append=append, mark=mark,
         create_rel=f"{base}/grader/{mark}-link.py")))
     before = tree_digest(GRADER, REFERENCE)
@@ -773,7 +776,7 @@ def test_loopback_socket(make_submission, level: Isolation) -> None:
 
     server = threading.Thread(target=serve, daemon=True)
     server.start()
-    sub = make_submission(**layers_file(GARBAGE + f"""
+    sub = make_submission(**layers_file(GARBAGE, f"""
         import socket
 
         def relu_forward(x):
@@ -815,7 +818,7 @@ def test_loopback_socket(make_submission, level: Isolation) -> None:
 def test_sabotaged_stdio(make_submission, how: str) -> None:
     """Do replaced sys.stdout/stderr, closed fds 1 and 2, or the reply pipe pointed at /dev/null
     cost only the attacker's checks?"""
-    sub = make_submission(**layers_file(GARBAGE + """
+    sub = make_submission(**layers_file(GARBAGE, """
         import os, sys
 
         class _Raiser:
@@ -851,7 +854,7 @@ def test_sabotaged_stdio(make_submission, how: str) -> None:
         "worker to an unprivileged uid (setresuid in preexec_fn, scratch chowned to it)")))])
 def test_killing_the_grader(make_submission, level: Isolation) -> None:
     """Can student code kill the process that grades it (its parent, its parent's group)?"""
-    sub = make_submission(**layers_file(GARBAGE + """
+    sub = make_submission(**layers_file(GARBAGE, """
         import os, signal
 
         def relu_forward(x):
@@ -902,7 +905,7 @@ def _forge(header, buffers=()):
 def test_forged_replies(make_submission) -> None:
     """Can a function that writes its own replies to the worker's protocol pipe (found through
     /proc/self/fd) pass checks it fails, or disturb the checks of honest functions?"""
-    sub = make_submission(**layers_file(GARBAGE + FORGE + """
+    sub = make_submission(**layers_file(GARBAGE, FORGE, """
         import numpy as np
 
         def relu_forward(x):
@@ -926,7 +929,7 @@ def test_forged_huge_reply_stays_small_in_the_grader(make_submission) -> None:
     worker's own limit?"""
     import resource
 
-    sub = make_submission(**layers_file(GARBAGE + FORGE + """
+    sub = make_submission(**layers_file(GARBAGE, FORGE, """
         def relu_forward(x):
             n = (2**30 - 2**20) // 8 * 8
             value = {"t": [{"a": "<f8", "shape": [n // 8], "b": 0, "scalar": False}, None]}
@@ -949,7 +952,7 @@ def test_forged_huge_reply_stays_small_in_the_grader(make_submission) -> None:
 # ---- a few more of the same kinds --------------------------------------------------------------
 def test_thread_keeps_running_after_return(make_submission) -> None:
     """Does a busy thread left running by one function cost the other functions nothing?"""
-    sub = make_submission(**layers_file(GARBAGE + """
+    sub = make_submission(**layers_file(GARBAGE, """
         import threading
 
         def _spin():

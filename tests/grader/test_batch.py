@@ -19,7 +19,6 @@ from grader.gradebook import Gradebook, Outcome
 from grader.isolation import Limits
 from grader.result import Status
 from grader.sandbox import _proc_table
-
 from tests.conftest import REFERENCE, TEMPLATE, swap_in
 
 ONLY = ["activations"]

@@ -8,7 +8,6 @@ import pytest
 
 from grader.batch import grade_batch
 from grader.gradebook import Gradebook, Outcome
-
 from tests.grader.test_batch import LIMITS, LOOP, ONLY, _layers, small_folder
 
 distributed = pytest.importorskip("distributed")
