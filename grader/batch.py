@@ -15,6 +15,7 @@ daemonic processes, which may not use multiprocessing).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import multiprocessing
@@ -397,19 +398,20 @@ def grade_batch(directory: str | Path, *, workers: int | None = None,
         runner = (_run_dask(todo, scheduler, submission_seconds) if scheduler else
                   _run_local(todo, min(workers, max(1, len(todo))), submission_seconds, course,
                              course_module))
-        for entry, reply in runner:
-            if reply is None:
-                _notify(progress, BatchEvent(EventKind.STARTED, entry.name, done, total))
-                continue
-            outcome, result, error = record_from_wire(reply)
-            record = EntryRecord(entry.name, entry.student, entry.digest, outcome,
-                                 replace(result, submission=entry.name), error,
-                                 graded_at=time.time())
-            book.save(key, record, options, run_id, max_score)
-            records[entry.name] = record
-            graded += 1
-            done += 1
-            _notify(progress, BatchEvent(EventKind.FINISHED, entry.name, done, total, record))
+        with contextlib.closing(runner):  # interrupted: the runner's finally kills gradings
+            for entry, reply in runner:
+                if reply is None:
+                    _notify(progress, BatchEvent(EventKind.STARTED, entry.name, done, total))
+                    continue
+                outcome, result, error = record_from_wire(reply)
+                record = EntryRecord(entry.name, entry.student, entry.digest, outcome,
+                                     replace(result, submission=entry.name), error,
+                                     graded_at=time.time())
+                book.save(key, record, options, run_id, max_score)
+                records[entry.name] = record
+                graded += 1
+                done += 1
+                _notify(progress, BatchEvent(EventKind.FINISHED, entry.name, done, total, record))
         book.finish_run(run_id, graded, total - graded)
     ordered = tuple(
         replace(records[e.name], duplicates=tuple(n for n in claims[e.student] if n != e.name))

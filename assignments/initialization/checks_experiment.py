@@ -10,11 +10,13 @@ a wide margin: the numbers vary by a few percent between seeds).
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import strategies as st
 
 from assignments.initialization.checks_initializers import RNG_HINT, draw
-from assignments.initialization.worker import generator, partial, student_function
+from assignments.initialization.worker import partial, student_function
 from grader.compare import describe_difference, is_close
 from grader.context import CheckFailed, Context, require
+from grader.properties import property_check
 from grader.registry import check
 from grader.result import Kind
 
@@ -36,7 +38,7 @@ def run_experiment(ctx: Context, X: np.ndarray, dims: tuple[int, ...], init: str
     init_handle = partial(ctx, fn, **init_kwargs) if init_kwargs else fn
     stats = ctx.student.call("activation_statistics", X, dims, init=init_handle,
                              nonlinearity=student_function(ctx, nonlinearity),
-                             rng=generator(ctx, fn, seed))
+                             rng=ctx.student.rng(seed))
     require(stats, "stats", "activation_statistics")
     stats = np.asarray(stats, dtype=np.float64) if isinstance(stats, np.ndarray) else stats
     if not isinstance(stats, np.ndarray) or stats.shape != (len(dims), 2):
@@ -52,13 +54,12 @@ def activation_statistics_output(ctx: Context) -> None:
     """activation_statistics records the mean and std of every layer's activations, drawing
     the weights in layer order from rng"""
     X, dims = ctx.rng.standard_normal((40, 30)), (25, 20, 10)
-    xavier = student_function(ctx, "xavier_init")
-    first, twin = (draw(ctx, "xavier_init", 4, 3, rng=generator(ctx, xavier, 3)) for _ in "ab")
+    first, twin = (draw(ctx, "xavier_init", 4, 3, rng=ctx.student.rng(3)) for _ in "ab")
     if not np.array_equal(first, twin):
         ctx.fail("cannot reproduce the weights: xavier_init gives different weights for two "
                  "identically seeded Generators", hint=RNG_HINT)
     for name, nonlinearity in NONLINEARITIES.items():
-        rng, weights, fan_in = generator(ctx, xavier, 11), [], X.shape[1]
+        rng, weights, fan_in = ctx.student.rng(11), [], X.shape[1]
         for fan_out in dims:  # what activation_statistics draws from an rng seeded alike
             weights.append(draw(ctx, "xavier_init", fan_in, fan_out, rng=rng))
             fan_in = fan_out
@@ -144,3 +145,37 @@ def he_keeps_relu_healthy(ctx: Context) -> None:
                f"with he_init and ReLU the layer stds are {_stds(stats)}; they should stay "
                f"between 0.4 and 2 through 10 layers{FIX_INIT_FIRST.format('he_init')}")
     ctx.note(f"layer stds {_stds(stats)}")
+
+
+@check(Kind.PROPERTY, targets=("activation_statistics",))
+def activation_statistics_property(ctx: Context) -> None:
+    """activation_statistics gives one finite (mean, std) row per layer for any layer sizes,
+    within tanh's and ReLU's ranges"""
+
+    @property_check(st.integers(0, 2**16), st.lists(st.integers(1, 8), min_size=1, max_size=4),
+                    st.sampled_from(sorted(NONLINEARITIES)), max_examples=10)
+    def prop(seed: int, dims: list[int], name: str) -> None:
+        X = np.random.default_rng(seed).standard_normal((5, 3))
+        stats = run_experiment(ctx, X, tuple(dims), "xavier_init", name, seed)
+        ctx.ensure(bool(np.all(stats[:, 1] >= 0)), "a layer's std is negative")
+        if name == "tanh_activation":
+            _bounded_by_tanh(ctx, stats)
+        else:
+            ctx.ensure(bool(np.all(stats[:, 0] >= 0)), "ReLU activations cannot have a negative "
+                       "mean", hint=PREACT_HINT)
+
+    prop()
+
+
+@check(Kind.INPUT_SAFETY, targets=("activation_statistics",), points=0.5)
+def activation_statistics_safety(ctx: Context) -> None:
+    """activation_statistics leaves the input batch X unchanged"""
+    X = ctx.rng.standard_normal((6, 4))
+    xavier = student_function(ctx, "xavier_init")
+    result, after = ctx.student.call("activation_statistics", X, (3, 2), init=xavier,
+                                     nonlinearity=student_function(ctx, "tanh_activation"),
+                                     rng=ctx.student.rng(0), echo_args=True)
+    require(result, "stats", "activation_statistics")
+    ctx.ensure(isinstance(after[0], np.ndarray) and np.array_equal(after[0], X),
+               "modified the input batch X in place; the same batch is reused for every "
+               "initialization being compared")

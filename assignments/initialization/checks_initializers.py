@@ -13,7 +13,6 @@ from collections.abc import Callable
 import numpy as np
 from hypothesis import strategies as st
 
-from assignments.initialization.worker import generator, student_function
 from grader.context import CheckFailed, Context, require
 from grader.properties import property_check
 from grader.registry import check
@@ -60,7 +59,7 @@ def statistics_check(name: str):
 
     @check(Kind.OUTPUT, targets=(name,), points=1.0)
     def statistics(ctx: Context) -> None:
-        rng = generator(ctx, student_function(ctx, name), 2019)
+        rng = ctx.student.rng(2019)
         w = draw(ctx, name, fan_in, fan_out, rng=rng, **kwargs)
         target, n = float(target_of(fan_in, fan_out)), w.size
         std, mean = float(w.std()), float(w.mean())
@@ -89,8 +88,7 @@ def statistics_check(name: str):
 def rng_check(name: str):
     @check(Kind.STATE, targets=(name,), points=0.5)
     def follows_rng(ctx: Context) -> None:
-        fn = student_function(ctx, name)
-        first, twin, other = (generator(ctx, fn, s) for s in (5, 5, 6))
+        first, twin, other = (ctx.student.rng(s) for s in (5, 5, 6))
         a = draw(ctx, name, 30, 20, rng=first)
         ctx.ensure(np.array_equal(a, draw(ctx, name, 30, 20, rng=twin)),
                    "two Generators seeded alike gave different weights", hint=RNG_HINT)

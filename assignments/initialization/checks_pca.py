@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 
 from assignments.initialization.checks_preprocessing import (
     TEST_STATS_HINT,
-    expect,
     _with_constant_feature,
     array_result,
     correlated,
+    expect,
     images,
     unchanged,
 )

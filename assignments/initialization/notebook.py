@@ -18,8 +18,8 @@ S = load_student()  # your layers.py, optim.py, ... as S.layers, S.optim, ...
 # %%
 import functools
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 
 # %% [markdown]
 # ## Part 1: preprocessing
@@ -108,7 +108,7 @@ stages = {
     "whitened": S.preprocessing.pca_whiten(cloud, mean, eigvals, eigvecs),
 }
 fig, axes = plt.subplots(1, 4, figsize=(12, 3))
-for ax, (name, points) in zip(axes, stages.items()):
+for ax, (name, points) in zip(axes, stages.items(), strict=True):
     ax.scatter(*points.T, s=3)
     ax.set_title(name)
     ax.axhline(0, color="k", lw=0.5)
@@ -199,10 +199,10 @@ cases = {
 SHOWN = (1, 2, 4, 6, 8, 10)  # layers to draw
 fig, axes = plt.subplots(len(cases), len(SHOWN), figsize=(11, 1.5 * len(cases)))
 fig.subplots_adjust(left=0.16, hspace=0.5)
-for row, (name, (init, nonlinearity)) in zip(axes, cases.items()):
+for row, (name, (init, nonlinearity)) in zip(axes, cases.items(), strict=True):
     outputs = layer_activations(X, (500,) * 10, init, nonlinearity, np.random.default_rng(1))
     span = max(1e-12, max(np.abs(h).max() for h in outputs))
-    for ax, layer in zip(row, SHOWN):
+    for ax, layer in zip(row, SHOWN, strict=True):
         values = outputs[layer - 1].ravel()[:5000]  # a sample shows the shape, much faster
         if nonlinearity is relu:  # leave out the exact zeros of the inactive half
             ax.hist(values[values > 0], bins=25, range=(0, span))

@@ -1,11 +1,10 @@
-"""Worker-side objects the initialization checks must pass to student code: seeded numpy
-Generators and `functools.partial(small_random_init, scale=1.0)`.
+"""`functools.partial(small_random_init, scale=1.0)` inside the worker, for the lecture's
+"1.0 * randn" case of activation_statistics.
 
-Neither can cross the wire (the codec carries data, not objects), and the engine has no verb to
-build them inside the worker yet, so they are made there from modules every worker has already
-imported, reached through the builtins of a student function (any Python function carries
-them). Only handles come back; nothing student-controlled is trusted: every value a check judges
-is still computed, or re-derived, on this side.
+A callable cannot cross the wire, and the engine's worker-side verbs (`rng`, `object`, `put`)
+build Generators and plain objects but no callables. So functools is reached through the
+builtins of the student's own function (every Python function carries them) and the partial is
+made there. Only a handle comes back; every number a check judges is still checked on this side.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from typing import Any
 from grader.codec import Handle
 from grader.context import Context
 
-__all__ = ["generator", "partial", "student_function"]
+__all__ = ["partial", "student_function"]
 
 
 def student_function(ctx: Context, name: str) -> Handle:
@@ -26,16 +25,7 @@ def student_function(ctx: Context, name: str) -> Handle:
     return fn
 
 
-def _module(ctx: Context, anchor: Handle, module: str) -> Handle:
-    importer = anchor["__globals__"]["__builtins__"]["__import__"]
-    return ctx.student.call(importer, module)
-
-
-def generator(ctx: Context, anchor: Handle, seed: int) -> Handle:
-    """`np.random.default_rng(seed)`, living in the worker."""
-    return ctx.student.call(_module(ctx, anchor, "numpy")["random"]["default_rng"], seed)
-
-
 def partial(ctx: Context, fn: Handle, **kwargs: Any) -> Handle:
-    """`functools.partial(fn, **kwargs)`, living in the worker."""
-    return ctx.student.call(_module(ctx, fn, "functools")["partial"], fn, **kwargs)
+    """`functools.partial(fn, **kwargs)`, living in the worker; `fn` a student function's handle."""
+    functools = ctx.student.call(fn["__globals__"]["__builtins__"]["__import__"], "functools")
+    return ctx.student.call(functools["partial"], fn, **kwargs)

@@ -64,8 +64,8 @@ def reg_raises_loss_checkpoint(ctx: Context) -> None:
     ctx.note(f"loss {loss0:.3f} at reg 0, {loss_r:.3f} at reg 1e3")
 
 
-@check(Kind.CHECKPOINT, targets=("TwoLayerNet.loss", "Solver.train"), points=2,
-       variant="overfit")
+@check(Kind.CHECKPOINT, targets=("TwoLayerNet.loss", "Solver.check_accuracy", "Solver.train"),
+       points=2, variant="overfit")
 def overfit_checkpoint(ctx: Context) -> None:
     """TwoLayerNet + Solver overfit 20 examples to 100% training accuracy (reg 0, SGD)"""
     data = toy_data(ctx, 20)
