@@ -13,6 +13,7 @@ it fails) and `InProcessBackend` (the benchmarks' floor, and nothing else).
 from __future__ import annotations
 
 import copy
+import functools
 import types
 
 import numpy as np
@@ -166,7 +167,7 @@ class WorkerBackend:
 def _decode_result(op: str, result: Any, buffers: list[bytes]) -> Any:
     if op in ("load", "release", "set", "import"):
         return None
-    if op in ("put", "get", "rng", "object"):
+    if op in ("put", "get", "rng", "object", "partial"):
         return decode(result, buffers)
     value = decode(result["value"], buffers)
     if "args" in result:
@@ -204,6 +205,9 @@ class InProcessBackend:
                 return ex.handle_of(np.random.default_rng(fields.get("seed")))
             if op == "object":
                 return ex.handle_of(types.SimpleNamespace(**self._resolve(values["value"])))
+            if op == "partial":
+                fn = ex.target(values["target"], fields.get("method"))
+                return ex.handle_of(functools.partial(fn, **self._resolve(values["kwargs"])))
             target = values["target"]
             if op == "get":
                 return ex.resolve(target) if isinstance(target, Handle) else ex.lookup(target)
@@ -316,6 +320,12 @@ class Student:
         """A worker-side object with these attributes (values may be Handles): e.g. a stub model
         `student.object(loss=w["__rmatmul__"])` for a function that takes models."""
         return self.backend.op("object", {}, {"value": attributes}, "")
+
+    def partial(self, target: str | Handle, **kwargs: Any) -> Handle:
+        """`functools.partial(target, **kwargs)` in the worker, e.g. an initializer with its
+        scale fixed, for a student function that takes a callable."""
+        return self.backend.op("partial", {"method": None}, {"target": target, "kwargs": kwargs},
+                               self._name(target, None))
 
     def put(self, value: Any) -> Handle:
         """Create a worker-side object (e.g. a bn_param dict that several calls share)."""

@@ -8,6 +8,7 @@ be mistaken for a reply or for the grader's own output.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import types
@@ -73,6 +74,10 @@ class Worker:
         if op == "object":  # attributes may be handles (e.g. a bound method of a put array)
             attrs = decode(header["value"], buffers, resolve=ex.resolve)
             return encode(ex.handle_of(types.SimpleNamespace(**attrs)), out)
+        if op == "partial":  # functools.partial of a student callable: a callable can't be sent
+            fn = ex.target(decode(header["target"], buffers), header.get("method"))
+            kwargs = decode(header["kwargs"], buffers, resolve=ex.resolve)
+            return encode(ex.handle_of(functools.partial(fn, **kwargs)), out)
         if op == "put":
             return encode(ex.handle_of(decode(header["value"], buffers, resolve=ex.resolve)), out)
         target = decode(header["target"], buffers)

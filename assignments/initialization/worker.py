@@ -1,10 +1,8 @@
 """`functools.partial(small_random_init, scale=1.0)` inside the worker, for the lecture's
 "1.0 * randn" case of activation_statistics.
 
-A callable cannot cross the wire, and the engine's worker-side verbs (`rng`, `object`, `put`)
-build Generators and plain objects but no callables. So functools is reached through the
-builtins of the student's own function (every Python function carries them) and the partial is
-made there. Only a handle comes back; every number a check judges is still checked on this side.
+A callable cannot cross the wire, so the engine's `partial` verb builds it in the worker; only
+a handle comes back, and every number a check judges is still checked on this side.
 """
 
 from __future__ import annotations
@@ -27,5 +25,4 @@ def student_function(ctx: Context, name: str) -> Handle:
 
 def partial(ctx: Context, fn: Handle, **kwargs: Any) -> Handle:
     """`functools.partial(fn, **kwargs)`, living in the worker; `fn` a student function's handle."""
-    functools = ctx.student.call(fn["__globals__"]["__builtins__"]["__import__"], "functools")
-    return ctx.student.call(functools["partial"], fn, **kwargs)
+    return ctx.student.partial(fn, **kwargs)
