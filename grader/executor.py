@@ -8,6 +8,7 @@ so a module that fails to import costs only the calls into that module.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.machinery
 import sys
@@ -190,6 +191,62 @@ class Executor:
         if not callable(obj):
             raise StudentRaised("error", "TypeError", f"{target} is not callable", "")
         return obj
+
+    def perform(self, op: str, fields: dict[str, Any], target: str | Handle | None,
+                values: dict[str, Any]) -> Any:
+        """One request, on decoded values (handles in `values` already resolved; `target` not).
+
+        Results that are objects the wire cannot carry come back as Handles via `handle_of`.
+        """
+        if op == "release":
+            return self.release()
+        if op == "import":
+            return self.module(str(fields["module"])) and None
+        if op == "rng":  # a numpy Generator for functions taking `rng` (it cannot be sent)
+            seed = fields.get("seed")
+            return self.handle_of(np.random.default_rng(seed if isinstance(seed, int) else None))
+        if op == "object":  # attributes may be handles (e.g. a bound method of a put array)
+            return self.handle_of(types.SimpleNamespace(**values["value"]))
+        if op == "put":
+            return self.handle_of(values["value"])
+        if target is None:
+            raise LookupError(f"{op} needs a target")
+        if op == "get":
+            return self.resolve(target) if isinstance(target, Handle) else self.lookup(target)
+        if op == "set":
+            return self.assign(target, values["value"])
+        fn = self.target(target, fields.get("method"))
+        if op == "partial":  # a callable cannot be sent, e.g. an initializer with a fixed scale
+            return self.handle_of(functools.partial(fn, **values["kwargs"]))
+        seed = fields.get("seed")
+        if op == "map":
+            pick = fields.get("pick")
+            return [self.pick(self.run(fn, tuple(a), {}, seed), pick) for a in values["argsets"]]
+        if op == "call":
+            args = values["args"]
+            result = self.keep(self.run(fn, args, values["kwargs"], seed),
+                               list(fields.get("keep") or []))
+            return (result, args) if fields.get("echo_args") else result
+        raise LookupError(f"unknown op {op!r}")
+
+    def assign(self, where: Handle | str, value: Any) -> None:
+        """`obj.attr = value` or `obj[key] = value` through a handle's path."""
+        if not isinstance(where, Handle) or not where.path:
+            raise LookupError("set needs a handle with a path")
+        parent = self.resolve(Handle(where.id, where.path[:-1]))
+        key = where.path[-1]
+        if isinstance(key, int) or isinstance(parent, dict):
+            parent[key] = value
+        else:
+            setattr(parent, key, value)
+
+    @staticmethod
+    def pick(result: Any, index: int | None) -> Any:
+        if index is None:
+            return result
+        if not isinstance(result, tuple | list) or len(result) <= index:
+            raise StudentRaised("error", "TypeError", f"expected a tuple with item {index}", "")
+        return result[index]
 
     def keep(self, result: Any, keep: list[int]) -> Any:
         """Replace the kept top-level items of a tuple result (e.g. a cache) by handles."""

@@ -23,6 +23,7 @@ from grader.submission import LoadedSubmission, load_submission
 __all__ = ["default_course", "default_oracle", "grade"]
 
 COURSE_ENV = "GRADER_COURSE"
+DEFAULT_LIMITS = Limits()
 
 
 def default_course() -> Course:
@@ -102,7 +103,7 @@ class _Launcher:
 
 
 def grade(path: str | Path, *, course: Course | None = None, only: Sequence[str] | None = None,
-          limits: Limits = Limits(), oracle: Oracle | None = None,
+          limits: Limits = DEFAULT_LIMITS, oracle: Oracle | None = None,
           isolation: Isolation | None = None, hide: Sequence[Path] = (),
           progress: Progress | None = None) -> GradeResult:
     """Grade the submission at `path` (folder, .zip, notebook or CS231n folder).

@@ -13,10 +13,6 @@ it fails) and `InProcessBackend` (the benchmarks' floor, and nothing else).
 from __future__ import annotations
 
 import copy
-import functools
-import types
-
-import numpy as np
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -165,14 +161,7 @@ class WorkerBackend:
 
 
 def _decode_result(op: str, result: Any, buffers: list[bytes]) -> Any:
-    if op in ("load", "release", "set", "import"):
-        return None
-    if op in ("put", "get", "rng", "object", "partial"):
-        return decode(result, buffers)
-    value = decode(result["value"], buffers)
-    if "args" in result:
-        return value, decode(result["args"], buffers)
-    return value
+    return decode(result, buffers)
 
 
 @dataclass
@@ -195,41 +184,10 @@ class InProcessBackend:
         return copy.copy(value)
 
     def op(self, op: str, fields: dict[str, Any], values: dict[str, Any], name: str) -> Any:
-        ex = self.executor
+        target = values.get("target")
+        copied = {k: self._resolve(v) for k, v in values.items() if k != "target"}
         try:
-            if op == "release":
-                return ex.release()
-            if op == "put":
-                return ex.handle_of(self._resolve(values["value"]))
-            if op == "rng":
-                return ex.handle_of(np.random.default_rng(fields.get("seed")))
-            if op == "object":
-                return ex.handle_of(types.SimpleNamespace(**self._resolve(values["value"])))
-            if op == "partial":
-                fn = ex.target(values["target"], fields.get("method"))
-                return ex.handle_of(functools.partial(fn, **self._resolve(values["kwargs"])))
-            target = values["target"]
-            if op == "get":
-                return ex.resolve(target) if isinstance(target, Handle) else ex.lookup(target)
-            if op == "set":
-                parent = ex.resolve(Handle(target.id, target.path[:-1]))
-                key = target.path[-1]
-                value = self._resolve(values["value"])
-                if isinstance(key, int) or isinstance(parent, dict):
-                    parent[key] = value
-                else:
-                    setattr(parent, key, value)
-                return None
-            fn = ex.target(target, fields.get("method"))
-            if op == "map":
-                pick = fields.get("pick")
-                out = [ex.run(fn, tuple(self._resolve(a)), {}, fields.get("seed"))
-                       for a in values["argsets"]]
-                return [r[pick] for r in out] if pick is not None else out
-            args = self._resolve(values["args"])
-            result = ex.run(fn, args, self._resolve(values["kwargs"]), fields.get("seed"))
-            result = ex.keep(result, list(fields.get("keep") or []))
-            return (result, args) if fields.get("echo_args") else result
+            return self.executor.perform(op, fields, target, copied)
         except StudentRaised as exc:
             _raise_student(exc.to_wire())
 

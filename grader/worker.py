@@ -8,16 +8,13 @@ be mistaken for a reply or for the grader's own output.
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
-import types
 from typing import Any, BinaryIO
 
-import numpy as np  # imported before student code, so their monkeypatching can't stop it
+import numpy  # noqa: F401 - imported before student code, so its monkeypatching can't stop it
 
 from grader.codec import (
-    Handle,
     ProtocolError,
     Unencodable,
     decode,
@@ -52,8 +49,7 @@ class Worker:
         self.executor: Executor | None = None
 
     def handle(self, header: dict[str, Any], buffers: list[bytes], out: list[bytes]) -> Any:
-        op = header.get("op")
-        if op == "load":
+        if header.get("op") == "load":
             self.executor = Executor(Layout.from_wire(header["layout"]))
             if _audit is not None:
                 _audit.install(scratch=header.get("scratch") or os.getcwd())
@@ -61,63 +57,11 @@ class Worker:
         ex = self.executor
         if ex is None:
             raise ProtocolError("no submission loaded")
-        if op == "release":
-            ex.release()
-            return None
-        if op == "import":
-            ex.module(str(header["module"]))
-            return None
-        if op == "rng":  # a numpy Generator for functions taking `rng` (it cannot be sent)
-            seed = header.get("seed")
-            return encode(ex.handle_of(np.random.default_rng(seed if isinstance(seed, int)
-                                                             else None)), out)
-        if op == "object":  # attributes may be handles (e.g. a bound method of a put array)
-            attrs = decode(header["value"], buffers, resolve=ex.resolve)
-            return encode(ex.handle_of(types.SimpleNamespace(**attrs)), out)
-        if op == "partial":  # functools.partial of a student callable: a callable can't be sent
-            fn = ex.target(decode(header["target"], buffers), header.get("method"))
-            kwargs = decode(header["kwargs"], buffers, resolve=ex.resolve)
-            return encode(ex.handle_of(functools.partial(fn, **kwargs)), out)
-        if op == "put":
-            return encode(ex.handle_of(decode(header["value"], buffers, resolve=ex.resolve)), out)
-        target = decode(header["target"], buffers)
-        if op == "get":
-            obj = ex.resolve(target) if isinstance(target, Handle) else ex.lookup(target)
-            return encode(obj, out, handle_of=ex.handle_of)
-        if op == "set":
-            if not isinstance(target, Handle) or not target.path:
-                raise ProtocolError("set needs a handle with a path")
-            parent = ex.resolve(Handle(target.id, target.path[:-1]))
-            value = decode(header["value"], buffers, resolve=ex.resolve)
-            key = target.path[-1]
-            if isinstance(key, int) or isinstance(parent, dict):
-                parent[key] = value
-            else:
-                setattr(parent, key, value)
-            return None
-        fn = ex.target(target, header.get("method"))
-        seed = header.get("seed")
-        if op == "call":
-            args = decode(header["args"], buffers, resolve=ex.resolve)
-            kwargs = decode(header["kwargs"], buffers, resolve=ex.resolve)
-            result = ex.keep(ex.run(fn, args, kwargs, seed), header.get("keep") or [])
-            value = encode(result, out, handle_of=ex.handle_of)
-            if header.get("echo_args"):
-                return {"value": value, "args": encode(args, out, handle_of=ex.handle_of)}
-            return {"value": value}
-        if op == "map":
-            pick = header.get("pick")
-            results = []
-            for argset in decode(header["argsets"], buffers, resolve=ex.resolve):
-                r = ex.run(fn, tuple(argset), {}, seed)
-                if pick is not None:
-                    if not isinstance(r, tuple | list) or len(r) <= pick:
-                        raise StudentRaised("error", "TypeError",
-                                            f"expected a tuple with item {pick}", "")
-                    r = r[pick]
-                results.append(r)
-            return {"value": encode(results, out, handle_of=ex.handle_of)}
-        raise ProtocolError(f"unknown op {op!r}")
+        target = decode(header["target"], buffers) if "target" in header else None
+        values = {k: decode(header[k], buffers, resolve=ex.resolve)
+                  for k in ("args", "kwargs", "argsets", "value") if k in header}
+        result = ex.perform(str(header.get("op")), header, target, values)
+        return encode(result, out, handle_of=ex.handle_of)
 
 
 def main() -> None:
