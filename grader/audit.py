@@ -197,20 +197,28 @@ class _ImportSentinel:
 
 
 def _wrap_signal_setters(auditor: Auditor) -> None:
-    """Student code that installs handlers or alarms could swallow the worker's timeouts."""
-    for name in ("signal", "setitimer", "alarm", "pthread_sigmask", "siginterrupt"):
-        original = getattr(signal, name, None)
-        if original is None:
-            continue
+    """Student code that installs handlers or alarms could swallow the worker's timeouts.
 
-        def wrapper(*args: Any, _original: Any = original, _name: str = name) -> Any:
-            with contextlib.suppress(Exception):
-                auditor.record(FlagKind.OVERRIDES_SIGNALS, f"signal.{_name}{args!r}"[:200])
-            return _original(*args)
+    Both `signal` and the C module `_signal` under it: `import _signal` would otherwise go
+    unrecorded (signal.signal calls _signal.signal, so that route is recorded twice).
+    """
+    import _signal
 
-        wrapper.__name__ = name
-        wrapper.__doc__ = original.__doc__
-        setattr(signal, name, wrapper)
+    for module in (signal, _signal):
+        for name in ("signal", "setitimer", "alarm", "pthread_sigmask", "siginterrupt"):
+            original = getattr(module, name, None)
+            if original is None:
+                continue
+
+            def wrapper(*args: Any, _original: Any = original,
+                        _name: str = f"{module.__name__}.{name}") -> Any:
+                with contextlib.suppress(Exception):
+                    auditor.record(FlagKind.OVERRIDES_SIGNALS, f"{_name}{args!r}"[:200])
+                return _original(*args)
+
+            wrapper.__name__ = name
+            wrapper.__doc__ = original.__doc__
+            setattr(module, name, wrapper)
 
 
 def install(scratch: str | Path, protected: Sequence[Path] = (),

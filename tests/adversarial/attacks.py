@@ -96,7 +96,8 @@ def cli_grade(sub: Path, level: Isolation | None = None, timeout: float = 120.0,
     full_env = {**os.environ, "GRADER_ISOLATION": (level or strongest()).value, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "grader", str(sub), "--json", "--assignment", ASSIGNMENT, *extra],
-        cwd=ROOT, env=full_env, capture_output=True, timeout=timeout, check=False)
+        cwd=ROOT, env=full_env, capture_output=True, timeout=timeout, check=False,
+        start_new_session=True)  # a PROCESS-level attack on its parent's group stays there
 
 
 def one_json_document(stdout: bytes) -> dict:
@@ -121,14 +122,22 @@ def describe(checks) -> list[tuple[str, str, str]]:
 
 def assert_contained(result: GradeResult, attacked: Iterable[str],
                      statuses: set[Status] = NO_CREDIT) -> None:
-    """The attacked functions' checks earn nothing; every other check earns full marks."""
+    """The checks judging an attacked function's results earn nothing; every check that does not
+    involve an attacked function earns full marks.
+
+    A check judging a function is one named after it (`activations/relu_forward/output`), input
+    safety aside: an attack that leaves its inputs alone earns that honestly. Other checks that
+    merely call an attacked function (relu_backward's call relu_forward) may go either way.
+    """
+    attacked = set(attacked)
+    judged = [c for c in result.checks if c.id.split("/")[1] in attacked
+              and not c.id.endswith("input_safety")]
     hit, rest = checks_by_target(result, attacked)
-    assert hit, f"no check targets {sorted(attacked)}"
-    bad_hit = [c for c in hit if c.status not in statuses or c.score != 0]
+    assert judged, f"no check judges {sorted(attacked)}"
+    bad_hit = [c for c in judged if c.status not in statuses or c.score != 0]
     assert not bad_hit, f"attacked checks got credit: {describe(bad_hit)}"
     bad_rest = [c for c in rest if c.status is not Status.PASSED or c.score != c.max_score]
     assert not bad_rest, f"honest checks lost credit: {describe(bad_rest)}"
-    assert result.score == sum(c.max_score for c in rest)
 
 
 def assert_module_lost(result: GradeResult) -> None:
