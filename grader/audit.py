@@ -81,6 +81,7 @@ class Auditor:
         self._counts: dict[str, int] = {}
         self._drained = 0
         self._lock = threading.Lock()
+        self.sink: Callable[[str, str], None] | None = None
         self._handlers: dict[str, Callable[[str, tuple[Any, ...]], None]] = {
             "import": self._on_import,
             "open": self._on_open,
@@ -118,7 +119,15 @@ class Auditor:
             if n <= _MAX_PER_KIND:
                 self._records.append(key)
             elif n == _MAX_PER_KIND + 1:
-                self._records.append((kind, "more of the same, not recorded"))
+                key = (kind, "more of the same, not recorded")
+                self._records.append(key)
+            else:
+                return
+        if self.sink is not None:
+            try:
+                self.sink(*key)
+            except Exception:  # noqa: BLE001 - never raise into student code
+                pass
 
     def hook(self, event: str, args: tuple[Any, ...]) -> None:
         """The audit hook: one dict lookup for the thousands of events we do not care about."""

@@ -169,10 +169,12 @@ def write_message(stream: BinaryIO, header: dict[str, Any], buffers: list[bytes]
     stream.flush()
 
 
-def read_message(read_exact: Any) -> tuple[dict[str, Any], list[bytes]]:
-    """Read one message with `read_exact(n) -> bytes` (which raises on EOF or timeout)."""
+def read_message(read_exact: Any, max_bytes: int = MAX_MESSAGE_BYTES
+                 ) -> tuple[dict[str, Any], list[bytes]]:
+    """Read one message with `read_exact(n) -> bytes` (which raises on EOF or timeout);
+    a message declaring more than `max_bytes` is refused before anything is allocated."""
     (n,) = _LENGTH.unpack(read_exact(_LENGTH.size))
-    if n > MAX_MESSAGE_BYTES:
+    if n > max_bytes:
         raise ProtocolError(f"header of {n} bytes")
     try:
         header = json.loads(read_exact(n))
@@ -183,6 +185,6 @@ def read_message(read_exact: Any) -> tuple[dict[str, Any], list[bytes]]:
     sizes = header.get("buffers", [])
     if not isinstance(sizes, list) or not all(isinstance(s, int) and s >= 0 for s in sizes):
         raise ProtocolError("bad buffer sizes")
-    if sum(sizes) > MAX_MESSAGE_BYTES:
+    if sum(sizes) > max_bytes:
         raise ProtocolError("message too large")
     return header, [read_exact(s) for s in sizes]

@@ -9,6 +9,7 @@ exception that costs the check in progress and nothing more.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import select
@@ -35,6 +36,7 @@ __all__ = [
     "WorkerFailure",
     "WorkerProcess",
     "WorkerTimeout",
+    "ChannelTampered",
     "worker_argv",
 ]
 
@@ -55,6 +57,7 @@ class Limits:
     call_seconds: float = 5.0
     memory_bytes: int = 1 << 30
     output_bytes: int = 64 * 1024
+    file_bytes: int = 64 << 20  # largest file student code may write (its scratch is on disk)
     start_seconds: float = 30.0
 
 
@@ -92,9 +95,22 @@ class WorkerDied(WorkerFailure):
     pass
 
 
-def _limit_resources(memory_bytes: int) -> None:
+class ChannelTampered(WorkerDied):
+    """Bytes the grader did not ask for arrived on the reply channel (a forged reply).
+
+    `before_request`: found before the current request was sent, so the previous call wrote
+    them after its own reply; otherwise the current call's reply was not the one expected.
+    """
+
+    def __init__(self, message: str, before_request: bool) -> None:
+        super().__init__(message)
+        self.before_request = before_request
+
+
+def _limit_resources(limits: Limits) -> None:
     """Runs in the child between fork and exec: caps that survive into student code."""
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
@@ -159,12 +175,20 @@ class WorkerProcess:
     def __init__(self, layout: Layout, scratch: Path, limits: Limits,
                  command: list[str] | None = None) -> None:
         self.limits = limits
+        self._seq = 0
         argv = command or worker_argv()
-        self.proc = subprocess.Popen(
-            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            cwd=scratch, env=worker_environment(scratch), start_new_session=True,
-            preexec_fn=lambda: _limit_resources(limits.memory_bytes),  # noqa: PLW1509
-        )
+        audit_read, audit_write = os.pipe()
+        env = {**worker_environment(scratch), "GRADER_AUDIT_FD": str(audit_write)}
+        try:
+            self.proc = subprocess.Popen(
+                argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                cwd=scratch, env=env, start_new_session=True, pass_fds=(audit_write,),
+                preexec_fn=lambda: _limit_resources(limits),  # noqa: PLW1509
+            )
+        finally:
+            os.close(audit_write)
+        self.audit = _Capture(audit_read, 64 * 1024)
+        self.audit.start()
         assert self.proc.stdin and self.proc.stdout and self.proc.stderr
         self._in = self.proc.stdin.fileno()
         self._out = self.proc.stdout.fileno()
@@ -190,8 +214,9 @@ class WorkerProcess:
                 view = view[n:]
 
     def _read_exact(self, deadline: float) -> Any:
-        def read_exact(n: int) -> bytes:
-            chunks, got = [], 0
+        def read_exact(n: int) -> bytearray:
+            buf = bytearray(n)  # one buffer: a huge reply never costs twice its size here
+            view, got = memoryview(buf), 0
             while got < n:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -199,14 +224,17 @@ class WorkerProcess:
                 ready, _, _ = select.select([self._out], [], [], remaining)
                 if not ready:
                     continue
-                chunk = os.read(self._out, min(n - got, 1 << 20))
-                if not chunk:
+                count = os.readv(self._out, [view[got:got + (1 << 20)]])
+                if not count:
                     raise self._died()
-                chunks.append(chunk)
-                got += len(chunk)
-            return b"".join(chunks)
+                got += count
+            return buf
 
         return read_exact
+
+    def _pending_reply_bytes(self) -> bool:
+        ready, _, _ = select.select([self._out], [], [], 0)
+        return bool(ready)
 
     def _died(self) -> WorkerDied:
         try:
@@ -225,17 +253,41 @@ class WorkerProcess:
     def request(self, header: dict[str, Any], buffers: list[bytes],
                 seconds: float | None = None) -> tuple[dict[str, Any], list[bytes]]:
         deadline = time.monotonic() + (seconds or self.limits.call_seconds)
-        blob = _frame(header, buffers)
+        if self._pending_reply_bytes():  # written after the last reply: the last call's doing
+            self.kill()
+            raise ChannelTampered("student code wrote to the grader's reply channel",
+                                  before_request=True)
+        self._seq += 1
+        blob = _frame({**header, "seq": self._seq}, buffers)
+        # A reply can never legitimately exceed what the worker may hold in memory.
+        cap = self.limits.memory_bytes + (1 << 20)
         try:
             self._write_all(blob, deadline)
-            reply, reply_buffers = read_message(self._read_exact(deadline))
+            reply, reply_buffers = read_message(self._read_exact(deadline), max_bytes=cap)
         except WorkerTimeout:
             self.kill()
             raise
         except ProtocolError as exc:
             self.kill()
             raise WorkerDied(f"the worker sent a malformed reply ({exc})") from exc
+        if reply.get("seq") != self._seq:
+            self.kill()
+            raise ChannelTampered("a reply the grader did not ask for (forged by student code)",
+                                  before_request=False)
         return reply, reply_buffers
+
+    def audit_records(self) -> list[list[str]]:
+        """Audit records streamed by the worker since the last call (see grader.audit)."""
+        text, _ = self.audit.take()
+        records = []
+        for line in text.splitlines():
+            try:
+                item = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) for x in item):
+                records.append(item)
+        return records
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -249,7 +301,7 @@ class WorkerProcess:
             self.proc.wait(timeout=5)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             pass
-        for stream in (self.proc.stdin, self.proc.stdout):
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
             try:
                 if stream:
                     stream.close()

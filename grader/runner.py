@@ -20,6 +20,7 @@ from grader.isolation import (
     StudentError,
     StudentNotImplemented,
     WorkerDied,
+    WorkerFailure,
     WorkerTimeout,
 )
 from grader.oracle import Oracle, OracleMissing
@@ -71,7 +72,7 @@ def run_checks(student: Student, assignments: Sequence[Assignment], oracle: Orac
             try:
                 student.start_check(stable_seed(spec.id))
                 status, score, message, hint = _outcome(spec, ctx)
-            except (WorkerTimeout, WorkerDied) as exc:  # the worker would not even restart
+            except WorkerFailure as exc:  # the worker would not even restart
                 status, score, message, hint = Status.ERROR, 0.0, f"worker failure: {exc}", None
             output, dropped = student.backend.take_output()
             if dropped:

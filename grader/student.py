@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from grader.codec import Handle, ProtocolError, decode, encode
 from grader.executor import Executor, Layout, StudentRaised
 from grader.isolation import (
+    ChannelTampered,
     StudentError,
     StudentImportError,
     StudentNotImplemented,
@@ -40,6 +41,8 @@ class Backend(Protocol):
     def last_warnings(self) -> list[str]: ...
 
     def take_events(self) -> list[list[str]]: ...
+
+    def begin_check(self) -> None: ...
 
     def close(self) -> None: ...
 
@@ -68,16 +71,29 @@ class WorkerBackend:
     dropped: int = 0
     events: list[list[str]] = field(default_factory=list)
     restarts: int = 0
+    last_name: str = ""
     warnings: list[str] = field(default_factory=list)
+    generation: int = 0  # bumped whenever a worker is replaced: its objects are gone
+    check_generation: int = 0
+
+    def begin_check(self) -> None:
+        self.check_generation = self.generation
 
     def _worker(self) -> WorkerProcess:
-        if self.worker is None or not self.worker.alive():
-            if self.worker is not None:
-                self._collect(self.worker)
-                self.worker.kill()
-                self.restarts += 1
+        if self.worker is not None and not self.worker.alive():
+            # It answered its last call, then died (e.g. that call killed its own sandbox):
+            # the blame is the last call's, not the next one's.
+            self._collect(self.worker)
+            self.worker.kill()
+            self.worker = None
+            self.restarts += 1
+            if self.last_name:
+                self.poisoned.setdefault(self.last_name, WorkerDied(
+                    f"the worker died right after {self.last_name} returned"))
+        if self.worker is None:
             self.worker = self.launch()
             self.imported.clear()
+            self.generation += 1
         return self.worker
 
     def _collect(self, w: WorkerProcess) -> None:
@@ -85,33 +101,49 @@ class WorkerBackend:
         if text:
             self.output.append(text)
         self.dropped += dropped
+        self.events.extend(w.audit_records()[:100])
 
     def _send(self, header: dict[str, Any], buffers: list[bytes], name: str) -> Any:
         if name in self.poisoned:
             failure = self.poisoned[name]
             raise type(failure)(f"{failure} (earlier call to {name})")
         w = self._worker()
+        if name in self.poisoned:
+            raise self.poisoned[name]
+        if self.generation != self.check_generation and header.get("op") != "release":
+            raise WorkerDied(f"the worker was lost earlier in this check (after a call to "
+                             f"{self.last_name or 'student code'}); the objects it held are gone")
         try:
             reply, reply_buffers = w.request(header, buffers)
-        except WorkerFailure as failure:
-            self._collect(w)
-            w.kill()
-            self.worker = None
-            self.restarts += 1
-            if name:
-                self.poisoned[name] = failure
+        except ChannelTampered as failure:
+            if failure.before_request and self.last_name and self.last_name != name:
+                # the previous call wrote after its reply: it is the culprit, not this one
+                self._collect(w)
+                self.poisoned[self.last_name] = failure
+                self.worker = None
+                self.restarts += 1
+                return self._send(header, buffers, name)
+            self._fail(w, name, failure)
             raise
+        except WorkerFailure as failure:
+            self._fail(w, name, failure)
+            raise
+        self.last_name = name
         self._collect(w)
         caught = reply.get("warnings")
         self.warnings = [str(x)[:300] for x in caught[:5]] if isinstance(caught, list) else []
-        events = reply.get("events")
-        if isinstance(events, list):
-            self.events.extend([str(x)[:300] for x in e][:2] for e in events[:100]
-                               if isinstance(e, list))
         if reply.get("ok") is not True:
             error = reply.get("error")
             _raise_student(error if isinstance(error, dict) else {})
         return reply.get("result"), reply_buffers
+
+    def _fail(self, w: WorkerProcess, name: str, failure: WorkerFailure) -> None:
+        self._collect(w)
+        w.kill()
+        self.worker = None
+        self.restarts += 1
+        if name:
+            self.poisoned[name] = failure
 
     def _ensure_module(self, name: str) -> None:
         top = name.partition(".")[0]
@@ -194,6 +226,9 @@ class InProcessBackend:
     def last_warnings(self) -> list[str]:
         return list(self.executor.warnings)
 
+    def begin_check(self) -> None:
+        pass
+
     def take_output(self) -> tuple[str, int]:
         return "", 0
 
@@ -218,6 +253,7 @@ class Student:
         """Same check, same seeds: a regrade calls student code with identical global RNG state."""
         self.seed, self._calls = seed, 0
         self.backend.op("release", {}, {}, "")
+        self.backend.begin_check()
         self._origin.clear()
 
     def _next_seed(self) -> int:

@@ -91,11 +91,22 @@ def test_values_and_handles(student: Student) -> None:
     ("hog", StudentError, "MemoryError"),
 ])
 def test_each_failure_costs_one_call_and_the_next_call_works(student, name, error, words) -> None:
-    """After a crash, exit, hang (ignoring SIGTERM) or memory bomb, is the next call answered?"""
+    """After a crash, exit, hang (ignoring SIGTERM) or memory bomb, is the next check's call
+    answered (by a fresh worker when the old one was lost)?"""
     with pytest.raises(error, match=words):
         student.call(name, X)
+    student.start_check(1)
     out, _ = student.call("ok", X, keep=(1,))
     assert np.array_equal(out, [[0.0, 2.0]])
+
+
+def test_objects_lost_with_the_worker_fail_the_rest_of_that_check(student: Student) -> None:
+    """When the worker dies mid-check, do later calls of that check say so, not 'no object'?"""
+    _, cache = student.call("ok", X, keep=(1,))
+    with pytest.raises(WorkerDied):
+        student.call("leave", X)
+    with pytest.raises(WorkerDied, match="lost earlier in this check"):
+        student.get(cache["x"])
 
 
 def test_a_name_that_hung_fails_fast_afterwards(student: Student) -> None:
