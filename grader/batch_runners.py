@@ -26,8 +26,8 @@ from typing import Any, TypeVar
 
 from grader.gradebook import Outcome, record_to_wire
 from grader.isolation import GRADER_PARENT, Limits
+from grader.process_tree import kill_process_tree
 from grader.result import GradeResult
-from grader.sandbox import kill_process_tree
 
 __all__ = ["run_dask", "run_local", "stdio_child"]
 

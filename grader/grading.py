@@ -13,10 +13,11 @@ from pathlib import Path
 from grader import flags as detectors
 from grader.isolation import Limits, WorkerFailure, WorkerProcess, worker_argv
 from grader.oracle import Oracle, ReferenceOracle, StoredOracle
+from grader.process_tree import become_subreaper
 from grader.registry import Course
 from grader.result import Flag, FlagKind, GradeResult, Isolation
 from grader.runner import Progress, run_checks
-from grader.sandbox import SandboxPolicy, become_subreaper, candidate_isolations, sandboxed_command
+from grader.sandbox import SandboxPolicy, candidate_isolations, sandboxed_command
 from grader.student import Student, WorkerBackend
 from grader.submission import LoadedSubmission, load_submission
 

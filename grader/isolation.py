@@ -24,7 +24,7 @@ from typing import Any
 
 from grader.codec import ProtocolError, read_message, write_message
 from grader.executor import Layout
-from grader.sandbox import kill_process_tree
+from grader.process_tree import kill_process_tree
 
 __all__ = [
     "GRADER_PARENT",

@@ -21,31 +21,25 @@ parallel workers do not share one budget. Both also count threads (BLAS pools ne
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import functools
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.cgroups import cgroup_argv
 from grader.result import Isolation
 
 __all__ = [
     "SandboxPolicy",
     "available_isolation",
-    "become_subreaper",
     "isolation_works",
-    "kill_process_tree",
     "sandboxed_command",
 ]
 
-_CGROUP_PREFIX = "grader-sandbox-"
 _SANDBOX_LEVELS = (Isolation.BUBBLEWRAP, Isolation.NAMESPACES)
 
 
@@ -191,62 +185,6 @@ def _unshare_argv(argv: Sequence[str], policy: SandboxPolicy) -> list[str]:
             _stage_dir(policy), *args, *_nproc_argv(policy), *argv]
 
 
-def _pids_cgroup_root() -> Path | None:
-    """A pids-cgroup directory we may create children in (cgroup v1 or delegated v2), or None."""
-    try:
-        lines = Path("/proc/self/cgroup").read_text().splitlines()
-    except OSError:
-        return None
-    for line in lines:
-        _, controllers, rel = line.split(":", 2)
-        if "pids" in controllers.split(","):
-            base = Path("/sys/fs/cgroup/pids") / rel.lstrip("/")
-        elif controllers == "":
-            base = Path("/sys/fs/cgroup") / rel.lstrip("/")
-            with contextlib.suppress(OSError):
-                if "pids" not in (base / "cgroup.subtree_control").read_text().split():
-                    continue
-        else:
-            continue
-        probe = base / f"{_CGROUP_PREFIX}probe-{os.getpid()}"
-        try:
-            probe.mkdir()
-            ok = (probe / "pids.max").exists()
-            probe.rmdir()
-        except OSError:
-            continue
-        if ok:
-            return base
-    return None
-
-
-@functools.cache
-def _cgroup_root_cached() -> Path | None:
-    return _pids_cgroup_root() if os.geteuid() == 0 else None
-
-
-def _cgroup_argv(policy: SandboxPolicy) -> list[str]:
-    """As root, RLIMIT_NPROC is ignored: join a fresh pids cgroup, then exec the sandbox."""
-    root = _cgroup_root_cached()
-    if root is None:
-        return []
-    _remove_stale_cgroups(root)
-    script = (
-        'd="$1/' + _CGROUP_PREFIX + '$$"; mkdir "$d" && echo "$2" > "$d/pids.max" '
-        '&& echo $$ > "$d/cgroup.procs" || exit 125; shift 2; exec "$@"'
-    )
-    return ["sh", "-c", script, "grader-cgroup", str(root), str(policy.max_processes)]
-
-
-def _remove_stale_cgroups(root: Path) -> None:
-    """rmdir only succeeds on empty cgroups, so this never disturbs a running sandbox."""
-    with contextlib.suppress(OSError):
-        for d in root.iterdir():
-            if d.name.startswith(_CGROUP_PREFIX):
-                with contextlib.suppress(OSError):
-                    d.rmdir()
-
-
 @functools.cache
 def isolation_works(level: Isolation) -> bool:
     """Whether `level` really runs a worker here: a trial write to scratch inside it succeeds."""
@@ -309,119 +247,9 @@ def sandboxed_command(
     if not policy.scratch.is_dir():
         raise ValueError(f"scratch {policy.scratch} is not a directory")
     if isolation is Isolation.BUBBLEWRAP:
-        return [*_cgroup_argv(policy), *_bwrap_argv(argv, policy)]
+        return [*cgroup_argv(policy.max_processes), *_bwrap_argv(argv, policy)]
     if isolation is Isolation.NAMESPACES:
-        return [*_cgroup_argv(policy), *_unshare_argv(argv, policy)]
+        return [*cgroup_argv(policy.max_processes), *_unshare_argv(argv, policy)]
     if isolation is Isolation.PROCESS:
         return list(argv)
     raise ValueError(f"isolation {isolation.value!r} cannot run a worker")
-
-
-def become_subreaper() -> bool:
-    """Make orphans of our workers reparent to us (Linux PR_SET_CHILD_SUBREAPER), not to init.
-
-    Without it, a double-forked grandchild in PROCESS isolation leaves the worker's tree and
-    only its session id betrays it; with it, it stays our descendant and `kill_process_tree`'s
-    sweep and our own wait() can find and reap it. Returns whether it took effect.
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(36, 1, 0, 0, 0) == 0  # 36 = PR_SET_CHILD_SUBREAPER
-    except (OSError, AttributeError):
-        return False
-
-
-def _proc_table() -> dict[int, tuple[int, int, int]]:
-    """pid -> (ppid, pgid, sid) from /proc; empty where there is no /proc."""
-    table: dict[int, tuple[int, int, int]] = {}
-    with contextlib.suppress(OSError):
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = Path(entry.path, "stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2 :].split()
-            table[int(entry.name)] = (int(fields[1]), int(fields[2]), int(fields[3]))
-    return table
-
-
-def _descendants(pid: int, table: dict[int, tuple[int, int, int]]) -> set[int]:
-    found = {p for p, (_, pgid, sid) in table.items() if pgid == pid or sid == pid}
-    found.add(pid)
-    frontier = set(found)
-    while frontier:
-        frontier = {p for p, (ppid, _, _) in table.items() if ppid in frontier} - found
-        found |= frontier
-    found.discard(os.getpid())
-    return found
-
-
-def _cgroup_of(pid: int) -> Path | None:
-    root = _cgroup_root_cached()
-    if root is None:
-        return None
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/cgroup").read_text().splitlines():
-            rel = line.split(":", 2)[2]
-            name = rel.rsplit("/", 1)[-1]
-            if name.startswith(_CGROUP_PREFIX):
-                return root / name
-    return None
-
-
-def kill_process_tree(pid: int, timeout: float = 2.0) -> None:
-    """SIGKILL `pid` and everything it started, at every isolation level.
-
-    Sandbox levels: the PID namespace dies with its init, and the pids cgroup lists any
-    straggler. PROCESS: the worker's process group and session (start_new_session=True), plus
-    its descendants found in /proc, swept until none is left; a grandchild that both calls
-    setsid() and double-forks escapes unless `become_subreaper()` was called.
-    """
-    cgroup = _cgroup_of(pid)
-    # Snapshot the tree before the first kill: once a parent dies its children reparent away.
-    first = _descendants(pid, _proc_table())
-    with contextlib.suppress(OSError):
-        if os.getpgid(pid) == pid and pid != os.getpgrp():
-            os.killpg(pid, signal.SIGKILL)
-    for v in first:
-        with contextlib.suppress(OSError):
-            os.kill(v, signal.SIGKILL)
-    deadline = time.monotonic() + timeout
-    while True:
-        victims = _descendants(pid, _proc_table()) if os.path.isdir("/proc") else {pid}
-        if cgroup is not None:
-            with contextlib.suppress(OSError, ValueError):
-                victims |= {int(x) for x in (cgroup / "cgroup.procs").read_text().split()}
-        alive = [v for v in victims if _alive(v)]
-        for v in alive:
-            with contextlib.suppress(OSError):
-                os.kill(v, signal.SIGKILL)
-        if not alive or time.monotonic() > deadline:
-            break
-        time.sleep(0.01)
-    if cgroup is not None:
-        for _ in range(50):
-            try:
-                cgroup.rmdir()
-                break
-            except FileNotFoundError:
-                break
-            except OSError:
-                time.sleep(0.01)
-
-
-def _alive(pid: int) -> bool:
-    """Zombies count as dead: they run nothing and only their parent can reap them."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        try:
-            os.kill(pid, 0)
-        except OSError:
-            return False
-        return True
-    return state[state.rindex(")") + 2] not in "ZX"

@@ -161,7 +161,7 @@ def test_memory_bomb(make_submission, body: str) -> None:
 
 MEMORY_CGROUP = ("the memory limit is RLIMIT_AS per process; nothing bounds a submission's "
                  "total (forked children, RAM-backed /tmp). Fix: SandboxPolicy.memory_bytes set "
-                 "by grading.py from Limits.memory_bytes, and sandbox._cgroup_argv also creating "
+                 "by grading.py from Limits.memory_bytes, and cgroups.cgroup_argv also creating "
                  "a memory cgroup (memory.limit_in_bytes / memory.max, which charges tmpfs pages "
                  "too) beside the pids one")
 

@@ -17,8 +17,8 @@ from grader.batch import EventKind, discover, grade_batch
 from grader.batch_cli import batch_main
 from grader.gradebook import Gradebook, Outcome
 from grader.isolation import Limits
+from grader.process_tree import _proc_table
 from grader.result import Status
-from grader.sandbox import _proc_table
 from tests.conftest import REFERENCE, TEMPLATE, swap_in
 
 ONLY = ["activations"]

@@ -9,7 +9,15 @@ import struct
 import numpy as np
 import pytest
 
-from grader.codec import Handle, ProtocolError, Unencodable, decode, encode, read_message, write_message
+from grader.codec import (
+    Handle,
+    ProtocolError,
+    Unencodable,
+    decode,
+    encode,
+    read_message,
+    write_message,
+)
 
 
 def roundtrip(value):

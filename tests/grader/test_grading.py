@@ -6,7 +6,6 @@ import pytest
 
 from grader.grading import grade
 from grader.result import Status
-
 from tests.conftest import REFERENCE
 
 

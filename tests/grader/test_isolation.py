@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 
 from grader.executor import Layout
-from grader.isolation import Limits, StudentError, StudentNotImplemented, WorkerDied, WorkerProcess, WorkerTimeout
+from grader.isolation import (
+    Limits,
+    StudentError,
+    StudentNotImplemented,
+    WorkerDied,
+    WorkerProcess,
+    WorkerTimeout,
+)
 from grader.student import InProcessBackend, Student, WorkerBackend
 
 SOURCE = '''

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from grader.process_tree import kill_process_tree
 from grader.result import Isolation
 from grader.sandbox import (
     SandboxPolicy,
     available_isolation,
     isolation_works,
-    kill_process_tree,
     sandboxed_command,
 )
 
