@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import importlib
 import os
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from grader import flags as detectors
 from grader.isolation import Limits, WorkerFailure, WorkerProcess, worker_argv
@@ -79,12 +82,22 @@ class _Launcher:
     """
 
     def __init__(self, loaded: LoadedSubmission, work: Path, limits: Limits,
-                 policy: SandboxPolicy, levels: Sequence[Isolation]) -> None:
+                 policy: SandboxPolicy, levels: Sequence[Isolation],
+                 spare: _Spare | None = None) -> None:
         self.loaded, self.work, self.limits, self.policy = loaded, work, limits, policy
         self.levels = list(levels)
         self.chosen: Isolation | None = None
+        self.spare = spare
 
     def __call__(self) -> WorkerProcess:
+        if self.spare is not None:  # booted in the background, sandboxed for this very grading
+            spare, self.spare = self.spare, None
+            try:
+                spare.worker.load(self.loaded.layout)
+                self.chosen = spare.level
+                return spare.worker
+            except WorkerFailure:
+                spare.worker.kill()
         while True:
             level = self.chosen or self.levels[0]
             command = sandboxed_command(worker_argv(), self.policy, level)
@@ -103,16 +116,68 @@ class _Launcher:
         return self.chosen or self.levels[0]
 
 
+@dataclass
+class _Spare:
+    """A worker booted ahead of time (interpreter, numpy, grader loaded) in its own sandbox,
+    waiting for the next grading with the same key; no student code has touched it."""
+
+    key: tuple[Any, ...]
+    folder: tempfile.TemporaryDirectory[str]
+    worker: WorkerProcess
+    level: Isolation
+
+    def discard(self) -> None:
+        self.worker.kill()
+        self.folder.cleanup()
+
+
+_spare: _Spare | None = None
+
+
+def _take_spare(key: tuple[Any, ...]) -> _Spare | None:
+    global _spare
+    spare, _spare = _spare, None
+    if spare is not None and (spare.key != key or not spare.worker.alive()):
+        spare.discard()
+        spare = None
+    return spare
+
+
+def _boot_spare(key: tuple[Any, ...], hidden: tuple[Path, ...], limits: Limits,
+                level: Isolation) -> None:
+    global _spare
+    folder = tempfile.TemporaryDirectory(prefix="grade-")
+    root = Path(folder.name)
+    (root / "in").mkdir()
+    (root / "scratch").mkdir()
+    policy = SandboxPolicy(scratch=root / "scratch", readonly=(root / "in",), hidden=hidden)
+    try:
+        worker = WorkerProcess(None, root / "scratch", limits,
+                               sandboxed_command(worker_argv(), policy, level))
+    except (WorkerFailure, OSError):
+        folder.cleanup()
+        return
+    _spare = _Spare(key, folder, worker, level)
+
+
+@atexit.register
+def _discard_spare() -> None:
+    if _spare is not None:
+        _spare.discard()
+
+
 def grade(path: str | Path, *, course: Course | None = None, only: Sequence[str] | None = None,
           limits: Limits = DEFAULT_LIMITS, oracle: Oracle | None = None,
           isolation: Isolation | None = None, hide: Sequence[Path] = (),
-          progress: Progress | None = None) -> GradeResult:
+          progress: Progress | None = None, warm: bool = False) -> GradeResult:
     """Grade the submission at `path` (folder, .zip, notebook or CS231n folder).
 
     Raises grader.submission.SubmissionError when `path` is not a submission. Student code runs
     only in worker processes (inside an OS sandbox when this machine has one: `isolation`
     defaults to the strongest available); this process computes every comparison and score.
-    `hide` adds paths the worker must not see (e.g. the gradebook's folder).
+    `hide` adds paths the worker must not see (e.g. the gradebook's folder). `warm` boots the
+    next grading's worker in the background as this one returns, for callers that grade the
+    same submission again and again (a notebook's check cells): it saves the worker's start.
     """
     start = time.perf_counter()
     course = course or default_course()
@@ -120,14 +185,17 @@ def grade(path: str | Path, *, course: Course | None = None, only: Sequence[str]
     oracle = oracle or default_oracle(course)
     levels = [isolation] if isolation else candidate_isolations()
     become_subreaper()  # orphans of student processes re-parent to us and can be killed
-    with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
-        scratch = Path(tmp)
-        loaded = load_submission(Path(path), course, scratch)
-        work = scratch / "scratch"
-        work.mkdir()
-        policy = SandboxPolicy(scratch=work, readonly=(loaded.root,),
-                               hidden=_hidden_paths(course, Path(path), hide))
-        launcher = _Launcher(loaded, work, limits, policy, levels)
+    hidden = _hidden_paths(course, Path(path), hide)
+    key = (tuple(levels), hidden, limits)
+    spare = _take_spare(key) if warm else None
+    folder = spare.folder if spare else tempfile.TemporaryDirectory(prefix="grade-")
+    try:
+        inbox, work = Path(folder.name) / "in", Path(folder.name) / "scratch"
+        inbox.mkdir(exist_ok=True)
+        work.mkdir(exist_ok=True)
+        loaded = load_submission(Path(path), course, inbox)
+        policy = SandboxPolicy(scratch=work, readonly=(inbox,), hidden=hidden)
+        launcher = _Launcher(loaded, work, limits, policy, levels, spare)
         backend = WorkerBackend(loaded.layout, launcher)
         try:
             checks = run_checks(Student(backend), assignments, oracle, progress)
@@ -136,6 +204,12 @@ def grade(path: str | Path, *, course: Course | None = None, only: Sequence[str]
         output = "\n".join(c.output for c in checks)
         isolation = launcher.level
         flags = _flags(loaded, backend, output, isolation, course)
+    finally:
+        if spare is not None:  # adopted ones were closed with the backend; this is a no-op then
+            spare.worker.kill()
+        folder.cleanup()
+    if warm:
+        _boot_spare(key, hidden, limits, isolation)
     return GradeResult(submission=str(path), checks=tuple(checks),
                        flags=tuple(dict.fromkeys(flags)), isolation=isolation,
                        seconds=time.perf_counter() - start)

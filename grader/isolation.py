@@ -170,11 +170,13 @@ class _Capture:
 
 
 class WorkerProcess:
-    """One worker process, with the submission already loaded."""
+    """One worker process. Without a layout it boots and waits (a warm spare); `load` then
+    gives it the submission."""
 
-    def __init__(self, layout: Layout, scratch: Path, limits: Limits,
+    def __init__(self, layout: Layout | None, scratch: Path, limits: Limits,
                  command: list[str] | None = None) -> None:
         self.limits = limits
+        self.scratch = scratch
         self._seq = 0
         argv = command or worker_argv()
         audit_read, audit_write = os.pipe()
@@ -195,8 +197,13 @@ class WorkerProcess:
         os.set_blocking(self._in, False)
         self.capture = _Capture(self.proc.stderr.fileno(), limits.output_bytes)
         self.capture.start()
-        self.request({"op": "load", "layout": layout.to_wire(), "scratch": str(scratch)}, [],
-                     seconds=limits.start_seconds)
+        if layout is not None:
+            self.load(layout)
+
+    def load(self, layout: Layout) -> None:
+        """Hand the worker its submission (nothing of the student's is imported yet)."""
+        self.request({"op": "load", "layout": layout.to_wire(), "scratch": str(self.scratch)},
+                     [], seconds=self.limits.start_seconds)
 
     # ---- plumbing with deadlines -------------------------------------------------------
     def _write_all(self, data: bytes, deadline: float) -> None:

@@ -75,6 +75,7 @@ def check(assignment: str, folder: str | Path | None = None, **grade_options: An
     from grader.grading import grade
 
     root = Path(folder).resolve() if folder else student_folder()
-    result = grade(root, only=[assignment], **grade_options)
+    # warm: a notebook checks the same folder again and again; the next worker boots meanwhile
+    result = grade(root, only=[assignment], **{"warm": True, **grade_options})
     render.render_result(result, render.stdout_console())
     return result

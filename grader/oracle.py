@@ -152,8 +152,9 @@ class StoredOracle:
         prefix = f"{key}#mistake:"
         found = []
         wanted = {(m.target, m.name) for m in mistakes}
-        for k, (hint, value) in self.values.items():
+        for k, stored in self.values.items():
             if k.startswith(prefix):
+                hint, value = stored
                 target, _, name = k[len(prefix):].partition(":")
                 if not wanted or (target, name) in wanted:
                     found.append((Mistake(target, name, hint, impl=_absent), value))

@@ -76,15 +76,45 @@ def _python_paths() -> list[Path]:
     return [Path(p) for p in sorted(paths) if p and os.path.exists(p)]
 
 
+# What a worker needs of the system; everything else is masked (a whitelist, not a blacklist:
+# a second checkout of the solutions elsewhere on the machine is as invisible as this one).
+_SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/sys",
+           "/dev", "/proc", "/tmp")
+_SECRETS = ("/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/ssh", "/etc/ssl/private")
+
+
+def _outside_view(kept: Sequence[Path]) -> list[Path]:
+    """The complement of `kept` as the fewest masks: the siblings of every folder on the way
+    from / to a kept path (nothing inside a kept folder, nothing under the private /tmp)."""
+    keep = set(kept)
+    on_the_way = {a for k in keep for a in k.parents}
+    masks: list[Path] = []
+    for folder in sorted(on_the_way, key=lambda p: len(p.parts)):
+        if folder in keep or any(a in keep for a in folder.parents) or \
+                folder == Path("/tmp") or Path("/tmp") in folder.parents:
+            continue
+        try:
+            children = list(folder.iterdir())
+        except OSError:
+            continue
+        masks += [c for c in children
+                  if c not in keep and c not in on_the_way and not c.is_symlink()]
+    return masks
+
+
 def _mount_plan(policy: SandboxPolicy) -> list[tuple[str, Path]]:
     """(op, path) with op in {"hide", "ro"}, shallow paths first, so deeper rules win."""
+    visible = [p.resolve() for p in (*policy.readonly, *_python_paths(), _grader_package_dir())
+               if p.exists()]
+    kept = [*visible, policy.scratch.resolve(),
+            *(Path(d) for d in _SYSTEM if os.path.isdir(d) and not os.path.islink(d))]
     ops: dict[Path, str] = {}
-    for p in policy.hidden:
+    for p in (*policy.hidden, *_outside_view(kept), *map(Path, _SECRETS)):
         if p.exists():
             ops[p.resolve()] = "hide"
-    for p in (*policy.readonly, *_python_paths(), _grader_package_dir()):
-        if p.exists() and p.resolve() not in ops:
-            ops[p.resolve()] = "ro"
+    for p in visible:
+        if p not in ops:
+            ops[p] = "ro"
     return sorted(((op, p) for p, op in ops.items()), key=lambda t: (len(t[1].parts), str(t[1])))
 
 
@@ -139,7 +169,8 @@ done
 while [ "$1" != "--" ]; do
   op=$1; p=$2; shift 2
   case $op in
-    hide) if [ ! -e "$p" ]; then :  # already under a mask
+    hide) if [ ! -e "$p" ]; then  # under the private /tmp or a mask: mask it there too
+            mkdir -p "$p"; mount -t tmpfs -o mode=755 tmpfs "$p"
           elif [ -d "$p" ]; then mount -t tmpfs -o mode=755 tmpfs "$p"
           else mount --bind /dev/null "$p"; fi ;;
     *) [ -e "$p" ] || mkdir -p "$p"; mount --rbind "$R$p" "$p"
@@ -148,6 +179,7 @@ while [ "$1" != "--" ]; do
 done
 shift
 umount -l "$S"
+mount -t tmpfs -o mode=755 tmpfs "$S"
 # Read-only everywhere else. Mounts inherited into a user namespace are locked, and setpriv
 # below drops CAP_SYS_ADMIN, so none of this can be undone from inside.
 findmnt -rn -o TARGET | while read -r m; do
@@ -160,8 +192,9 @@ exec setpriv --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"
 
 
 def _stage_dir(policy: SandboxPolicy) -> str:
-    """An existing directory to hang the temporary root view on; never one the plan touches."""
-    touched = [p for _, p in _mount_plan(policy)] + [policy.scratch.resolve()]
+    """An existing directory to hang the temporary root view on: one the worker must not see
+    anyway (the script masks it last), never one holding or inside a path it must see."""
+    touched = [p for op, p in _mount_plan(policy) if op != "hide"] + [policy.scratch.resolve()]
     for cand in ("/mnt", "/media", "/srv", "/opt", "/boot"):
         c = Path(cand)
         if c.is_dir() and not c.is_symlink() and not any(
@@ -173,16 +206,18 @@ def _stage_dir(policy: SandboxPolicy) -> str:
 
 def _unshare_argv(argv: Sequence[str], policy: SandboxPolicy) -> list[str]:
     """util-linux only: a private mount namespace, remounted read-only in place, then masked."""
+    stage = _stage_dir(policy)
     args: list[str] = []
     for op, p in _mount_plan(policy):
-        args += [op, str(p)]
+        if str(p) != stage:  # masked by the script itself, once it is done staging there
+            args += [op, str(p)]
     args += ["rw", str(policy.scratch.resolve()), "--"]
     flags = ["--user", "--map-root-user", "--mount", "--pid", "--fork", "--kill-child",
              "--ipc", "--uts", "--propagation", "private", "--mount-proc"]
     if not policy.network:
         flags.append("--net")
     return ["unshare", *flags, "sh", "-c", _UNSHARE_SCRIPT, "grader-sandbox",
-            _stage_dir(policy), *args, *_nproc_argv(policy), *argv]
+            stage, *args, *_nproc_argv(policy), *argv]
 
 
 @functools.cache

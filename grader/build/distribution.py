@@ -26,9 +26,10 @@ from grader.result import Visibility
 __all__ = ["EXPECTED_VALUES", "build_distribution", "visible_course"]
 
 EXPECTED_VALUES = "expected_values.npz"
-# Never shipped: solutions, hidden checks, mistake implementations (they reveal the solution),
-# notebook sources (they hold solution cells).
-_EXCLUDED = {"hidden.py", "notebook.py"}
+# Never shipped: solutions, hidden checks, mistake implementations (they reveal the solution:
+# mistakes.py is reduced to empty tuples, helper modules `mistakes_*.py` dropped), notebook
+# sources (they hold solution cells).
+_EXCLUDED = {"hidden.py", "notebook.py", "mistakes_*.py"}
 _MISTAKES_STUB = ('"""Known mistakes are kept by the instructors; hints come from stored '
                   'values."""\n\nMISTAKES = ()\nALTERNATIVES = ()\n')
 _PYPROJECT = """\
@@ -97,9 +98,10 @@ def build_distribution(root: Path, out: Path, course: Course, version: str = "0.
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", *_EXCLUDED, EXPECTED_VALUES)
-    shutil.copytree(root / "grader", out / "grader", ignore=ignore)
-    shutil.copytree(root / "assignments", out / "assignments", ignore=ignore)
+    shutil.copytree(root / "grader", out / "grader",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(root / "assignments", out / "assignments", ignore=shutil.ignore_patterns(
+        "__pycache__", "*.pyc", *_EXCLUDED, EXPECTED_VALUES))
     shutil.copytree(root / "student_template", out / "student_template",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for mistakes in (out / "assignments").glob("*/mistakes.py"):

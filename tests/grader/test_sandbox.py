@@ -230,3 +230,30 @@ def test_in_process_cannot_run_a_worker(scratch: Path) -> None:
     """Is asking for IN_PROCESS isolation of a worker an error, not a silent downgrade?"""
     with pytest.raises(ValueError, match="in_process"):
         sandboxed_command(["true"], SandboxPolicy(scratch=scratch), Isolation.IN_PROCESS)
+
+
+@pytest.mark.parametrize("level", SANDBOXES)
+def test_only_what_the_worker_needs_is_visible(scratch: Path, level: Isolation) -> None:
+    """Is a copy of the solutions elsewhere on the machine (not listed as hidden) invisible too?
+
+    The view is a whitelist: system folders, Python, the grader package, the submission and
+    scratch; a second checkout in /var or a home folder is masked without being named."""
+    decoy = Path(f"/var/tmp/grader-decoy-{os.getpid()}")
+    decoy.mkdir(parents=True, exist_ok=True)
+    try:
+        (decoy / "layers.py").write_text("SECRET = 1\n")
+        done = run(f"""
+            import os
+            for path in ({str(decoy / 'layers.py')!r}, "/etc/shadow"):
+                try:
+                    if open(path).read():  # a mask may exist, but empty
+                        print("READ", path)
+                except OSError:
+                    pass
+            print("home", sorted(os.listdir("/root")) if os.path.isdir("/root") else None)
+        """, SandboxPolicy(scratch=scratch), level)
+        assert done.returncode == 0, done.stderr
+        assert "READ" not in done.stdout, done.stdout
+    finally:
+        (decoy / "layers.py").unlink()
+        decoy.rmdir()
