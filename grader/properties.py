@@ -25,7 +25,7 @@ settings.register_profile(
     derandomize=True,
     database=None,
     deadline=None,
-    max_examples=15,
+    max_examples=10,
     print_blob=False,
     report_multiple_bugs=False,  # one falsifying example per check, never an ExceptionGroup
     suppress_health_check=list(HealthCheck),

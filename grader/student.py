@@ -42,8 +42,6 @@ class Backend(Protocol):
 
     def take_events(self) -> list[list[str]]: ...
 
-    def begin_check(self) -> None: ...
-
     def close(self) -> None: ...
 
 
@@ -76,9 +74,6 @@ class WorkerBackend:
     generation: int = 0  # bumped whenever a worker is replaced: its objects are gone
     check_generation: int = 0
 
-    def begin_check(self) -> None:
-        self.check_generation = self.generation
-
     def _worker(self) -> WorkerProcess:
         if self.worker is not None and not self.worker.alive():
             # It answered its last call, then died (e.g. that call killed its own sandbox):
@@ -110,7 +105,7 @@ class WorkerBackend:
         w = self._worker()
         if name in self.poisoned:
             raise self.poisoned[name]
-        if self.generation != self.check_generation and header.get("op") != "release":
+        if self.generation != self.check_generation:
             raise WorkerDied(f"the worker was lost earlier in this check (after a call to "
                              f"{self.last_name or 'student code'}); the objects it held are gone")
         try:
@@ -162,6 +157,9 @@ class WorkerBackend:
         self.imported.add(module)
 
     def op(self, op: str, fields: dict[str, Any], values: dict[str, Any], name: str) -> Any:
+        if fields.get("release_first"):  # a new check: start it on a live worker
+            self._worker()
+            self.check_generation = self.generation
         if name:
             self._ensure_module(name)
         buffers: list[bytes] = []
@@ -226,9 +224,6 @@ class InProcessBackend:
     def last_warnings(self) -> list[str]:
         return list(self.executor.warnings)
 
-    def begin_check(self) -> None:
-        pass
-
     def take_output(self) -> tuple[str, int]:
         return "", 0
 
@@ -247,14 +242,19 @@ class Student:
         self.backend = backend
         self.seed = 0
         self._calls = 0
+        self._fresh = True
         self._origin: dict[int, str] = {}
 
     def start_check(self, seed: int) -> None:
         """Same check, same seeds: a regrade calls student code with identical global RNG state."""
         self.seed, self._calls = seed, 0
-        self.backend.op("release", {}, {}, "")
-        self.backend.begin_check()
+        self._fresh = True  # the check's first request tells the worker to drop old objects
         self._origin.clear()
+
+    def _op(self, op: str, fields: dict[str, Any], values: dict[str, Any], name: str) -> Any:
+        if self._fresh:
+            fields, self._fresh = {**fields, "release_first": True}, False
+        return self.backend.op(op, fields, values, name)
 
     def _next_seed(self) -> int:
         self._calls += 1
@@ -268,7 +268,7 @@ class Student:
              method: str | None = None, echo_args: bool = False, **kwargs: Any) -> Any:
         """Call a student function (by name) or method (on a Handle); see the module docstring."""
         name = self._name(target, method)
-        result = self.backend.op(
+        result = self._op(
             "call", {"method": method, "keep": list(keep), "seed": self._next_seed(),
                      "echo_args": echo_args},
             {"target": target, "args": tuple(args), "kwargs": kwargs}, name)
@@ -295,35 +295,35 @@ class Student:
     def map(self, target: str | Handle, argsets: Sequence[tuple[Any, ...]], *,
             pick: int | None = None, method: str | None = None) -> list[Any]:
         """Call the same function on many argument tuples in one round trip (gradient checks)."""
-        return self.backend.op("map", {"method": method, "pick": pick, "seed": self._next_seed()},
+        return self._op("map", {"method": method, "pick": pick, "seed": self._next_seed()},
                                {"target": target, "argsets": list(argsets)},
                                self._name(target, method))
 
     def get(self, obj: Handle | str) -> Any:
-        return self.backend.op("get", {}, {"target": obj}, self._name(obj, None)
+        return self._op("get", {}, {"target": obj}, self._name(obj, None)
                                if isinstance(obj, str) else "")
 
     def set(self, where: Handle, value: Any) -> None:
-        self.backend.op("set", {}, {"target": where, "value": value}, "")
+        self._op("set", {}, {"target": where, "value": value}, "")
 
     def rng(self, seed: int) -> Handle:
         """A seeded numpy Generator in the worker, for student functions taking `rng`."""
-        return self.backend.op("rng", {"seed": int(seed)}, {}, "")
+        return self._op("rng", {"seed": int(seed)}, {}, "")
 
     def object(self, **attributes: Any) -> Handle:
         """A worker-side object with these attributes (values may be Handles): e.g. a stub model
         `student.object(loss=w["__rmatmul__"])` for a function that takes models."""
-        return self.backend.op("object", {}, {"value": attributes}, "")
+        return self._op("object", {}, {"value": attributes}, "")
 
     def partial(self, target: str | Handle, **kwargs: Any) -> Handle:
         """`functools.partial(target, **kwargs)` in the worker, e.g. an initializer with its
         scale fixed, for a student function that takes a callable."""
-        return self.backend.op("partial", {"method": None}, {"target": target, "kwargs": kwargs},
+        return self._op("partial", {"method": None}, {"target": target, "kwargs": kwargs},
                                self._name(target, None))
 
     def put(self, value: Any) -> Handle:
         """Create a worker-side object (e.g. a bn_param dict that several calls share)."""
-        return self.backend.op("put", {}, {"value": value}, "")
+        return self._op("put", {}, {"value": value}, "")
 
 
 def _handles(value: Any) -> list[Handle]:
