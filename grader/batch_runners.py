@@ -118,7 +118,8 @@ def _forkserver(course_module: str, reference: str, modules: Sequence[str]) -> A
     """A forkserver that has already imported numpy, the engine and the course, so each
     grading process starts warm (the fork happens there, not in our threaded parent)."""
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["numpy", "grader.grading", "grader.batch_runners", course_module,
+    ctx.set_forkserver_preload(["numpy", "grader.grading", "grader.batch_runners", "grader.warmup",
+                                course_module,
                                 *(f"{reference}.{m}" for m in modules)])
     return ctx
 

@@ -8,6 +8,7 @@ has several checks of one kind on one target). Assignment totals are sums of che
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -129,6 +130,15 @@ def optional_modules(package: str, *names: str) -> tuple[ModuleType, ...]:
 
 def student_names(template: Path, modules: Iterable[str]) -> dict[str, str]:
     """Top-level function/class name -> logical module, read (not imported) from the template."""
+    modules = tuple(modules)
+    stamps = tuple((template / f"{m}.py").stat().st_mtime_ns for m in modules)
+    return dict(_student_names(template, modules, stamps))
+
+
+@functools.lru_cache(maxsize=8)
+def _student_names(template: Path, modules: tuple[str, ...],
+                   stamps: tuple[int, ...]) -> tuple[tuple[str, str], ...]:
+    """Parsing the template costs ~0.1 s; every grading needs it: cached until a file changes."""
     names: dict[str, str] = {}
     for module in modules:
         tree = ast.parse((template / f"{module}.py").read_text())
@@ -138,7 +148,7 @@ def student_names(template: Path, modules: Iterable[str]) -> dict[str, str]:
                     raise ValueError(f"{node.name} is defined in both {names[node.name]}.py "
                                      f"and {module}.py")
                 names[node.name] = module
-    return names
+    return tuple(names.items())
 
 
 @dataclass(frozen=True)
