@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def batch_main(argv: list[str]) -> int:
     from grader import render
-    from grader.exports import export_all
+    from grader.exports import export_all, preload_plotting
 
     parser = _parser()
     args = parser.parse_args(argv)
@@ -64,6 +65,7 @@ def batch_main(argv: list[str]) -> int:
         parser.error("--timeout, --memory and --submission-timeout must be positive")
     limits = replace(_DEFAULTS["limits"], call_seconds=args.timeout,
                      memory_bytes=args.memory * 2**20)
+    threading.Thread(target=preload_plotting, daemon=True).start()  # ready for the report
     try:
         with render.batch_progress(render.stderr_console(), f"grading {args.directory}") as bar:
             summary = grade_batch(args.directory, workers=args.workers, gradebook=args.gradebook,

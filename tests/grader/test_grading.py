@@ -47,3 +47,13 @@ def test_falls_back_when_the_sandbox_cannot_start(tmp_path, monkeypatch) -> None
     result = grade(REFERENCE, only=["activations"])
     assert result.score == result.max_score
     assert result.isolation.value in ("namespaces", "process")
+
+
+def test_a_failing_submission_regrades_identically(make_submission) -> None:
+    """Do failures (messages, shrunk examples, hints) repeat exactly on a regrade?"""
+    sub = make_submission(**{"layers.py": (REFERENCE / "layers.py").read_text()
+                             + "\ndef sigmoid_forward(x):\n    raise RuntimeError('oops')\n"
+                             + "\ndef relu_backward(dout, cache):\n    return (cache > 0) * 1.0\n"})
+    first = grade(sub, only=["activations"]).to_json()
+    assert first["score"] < first["max_score"]
+    assert grade(sub, only=["activations"]).to_json() == first
