@@ -117,6 +117,29 @@ def throughput(n: int, call_seconds: float, tmp: Path) -> None:
     print(f"\n  speed-up 2 workers / 1 worker: {ratio:.2f}x (target >= 1.7x on 2 idle cores)\n")
 
 
+def isolation_cost(n: int, call_seconds: float, tmp: Path) -> None:
+    """Batch throughput with the OS sandbox vs plain process isolation, 2 workers each."""
+    folder = tmp / "subs"
+    if not folder.exists():
+        generate(folder, n)
+    limits = Limits(call_seconds=call_seconds)
+    seconds = {}
+    for level in ("process", "sandbox"):
+        saved = os.environ.pop("GRADER_ISOLATION", None)
+        if level == "process":
+            os.environ["GRADER_ISOLATION"] = "process"
+        try:
+            seconds[level], _, _ = run(folder, 2, limits, tmp / f"gradebook-{level}.sqlite")
+        finally:
+            os.environ.pop("GRADER_ISOLATION", None)
+            if saved is not None:
+                os.environ["GRADER_ISOLATION"] = saved
+    drop = 1 - seconds["process"] / seconds["sandbox"]
+    print(f"hardening cost, {n} submissions, 2 workers ({_load()}):")
+    print(f"  process isolation {seconds['process']:6.1f} s, OS sandbox {seconds['sandbox']:6.1f} s:"
+          f" throughput drop {drop:.1%} (target < 15%)\n")
+
+
 def end_to_end(n: int, tmp: Path) -> None:
     """The whole `grade batch` command (interpreter start, grading, exports) on notebooks."""
     folder = tmp / "notebooks"
@@ -144,11 +167,14 @@ def main() -> int:
     p.add_argument("--call-seconds", type=float, default=1.0,
                    help="time limit per call into student code (hangs cost this per call)")
     p.add_argument("--skip-notebooks", action="store_true")
+    p.add_argument("--skip-isolation-cost", action="store_true")
     args = p.parse_args()
     n = args.n or (20 if args.quick else 100)
     tmp = Path(tempfile.mkdtemp(prefix="batch-bench-"))
     try:
         throughput(n, args.call_seconds, tmp)
+        if not args.skip_isolation_cost:
+            isolation_cost(n, args.call_seconds, tmp)
         if not args.skip_notebooks:
             end_to_end(20, tmp)
     finally:
