@@ -150,7 +150,8 @@ def _boot_spare(key: tuple[Any, ...], hidden: tuple[Path, ...], limits: Limits,
     root = Path(folder.name)
     (root / "in").mkdir()
     (root / "scratch").mkdir()
-    policy = SandboxPolicy(scratch=root / "scratch", readonly=(root / "in",), hidden=hidden)
+    policy = SandboxPolicy(scratch=root / "scratch", readonly=(root / "in",), hidden=hidden,
+                           memory_bytes=limits.memory_bytes)
     try:
         worker = WorkerProcess(None, root / "scratch", limits,
                                sandboxed_command(worker_argv(), policy, level))
@@ -194,7 +195,8 @@ def grade(path: str | Path, *, course: Course | None = None, only: Sequence[str]
         inbox.mkdir(exist_ok=True)
         work.mkdir(exist_ok=True)
         loaded = load_submission(Path(path), course, inbox)
-        policy = SandboxPolicy(scratch=work, readonly=(inbox,), hidden=hidden)
+        policy = SandboxPolicy(scratch=work, readonly=(inbox,), hidden=hidden,
+                               memory_bytes=limits.memory_bytes)
         launcher = _Launcher(loaded, work, limits, policy, levels, spare)
         backend = WorkerBackend(loaded.layout, launcher)
         try:

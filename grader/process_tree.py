@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from grader.cgroups import cgroup_of
+from grader.cgroups import cgroups_of
 
 __all__ = ["become_subreaper", "kill_process_tree"]
 
@@ -71,7 +71,7 @@ def kill_process_tree(pid: int, timeout: float = 2.0) -> None:
     its descendants found in /proc, swept until none is left; a grandchild that both calls
     setsid() and double-forks escapes unless `become_subreaper()` was called.
     """
-    cgroup = cgroup_of(pid)
+    cgroups = cgroups_of(pid)
     # Snapshot the tree before the first kill: once a parent dies its children reparent away.
     first = _descendants(pid, _proc_table())
     with contextlib.suppress(OSError):
@@ -83,7 +83,7 @@ def kill_process_tree(pid: int, timeout: float = 2.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
         victims = _descendants(pid, _proc_table()) if os.path.isdir("/proc") else {pid}
-        if cgroup is not None:
+        for cgroup in cgroups[:1]:  # every sandbox cgroup lists the same processes
             with contextlib.suppress(OSError, ValueError):
                 victims |= {int(x) for x in (cgroup / "cgroup.procs").read_text().split()}
         alive = [v for v in victims if _alive(v)]
@@ -93,7 +93,7 @@ def kill_process_tree(pid: int, timeout: float = 2.0) -> None:
         if not alive or time.monotonic() > deadline:
             break
         time.sleep(0.01)
-    if cgroup is not None:
+    for cgroup in cgroups:
         for _ in range(50):
             try:
                 cgroup.rmdir()

@@ -58,6 +58,7 @@ class SandboxPolicy:
     hidden: tuple[Path, ...] = ()
     max_processes: int = 64
     network: bool = False
+    memory_bytes: int | None = None  # for the whole sandbox, where a memory cgroup is available
 
 
 def _grader_package_dir() -> Path:
@@ -282,9 +283,11 @@ def sandboxed_command(
     if not policy.scratch.is_dir():
         raise ValueError(f"scratch {policy.scratch} is not a directory")
     if isolation is Isolation.BUBBLEWRAP:
-        return [*cgroup_argv(policy.max_processes), *_bwrap_argv(argv, policy)]
+        return [*cgroup_argv(policy.max_processes, policy.memory_bytes),
+                *_bwrap_argv(argv, policy)]
     if isolation is Isolation.NAMESPACES:
-        return [*cgroup_argv(policy.max_processes), *_unshare_argv(argv, policy)]
+        return [*cgroup_argv(policy.max_processes, policy.memory_bytes),
+                *_unshare_argv(argv, policy)]
     if isolation is Isolation.PROCESS:
         return list(argv)
     raise ValueError(f"isolation {isolation.value!r} cannot run a worker")

@@ -159,14 +159,7 @@ def test_memory_bomb(make_submission, body: str) -> None:
     assert seconds < 60
 
 
-MEMORY_CGROUP = ("the memory limit is RLIMIT_AS per process; nothing bounds a submission's "
-                 "total (forked children, RAM-backed /tmp). Fix: SandboxPolicy.memory_bytes set "
-                 "by grading.py from Limits.memory_bytes, and cgroups.cgroup_argv also creating "
-                 "a memory cgroup (memory.limit_in_bytes / memory.max, which charges tmpfs pages "
-                 "too) beside the pids one")
 
-
-@pytest.mark.xfail(strict=True, reason=MEMORY_CGROUP)
 def test_memory_bomb_spread_over_processes(make_submission) -> None:
     """Is the memory limit one budget for the submission, not one per process it forks?
 
