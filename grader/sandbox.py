@@ -288,6 +288,6 @@ def sandboxed_command(
     if isolation is Isolation.NAMESPACES:
         return [*cgroup_argv(policy.max_processes, policy.memory_bytes),
                 *_unshare_argv(argv, policy)]
-    if isolation is Isolation.PROCESS:
-        return list(argv)
+    if isolation is Isolation.PROCESS:  # no namespaces, but the cgroup limits still apply
+        return [*cgroup_argv(policy.max_processes, policy.memory_bytes), *argv]
     raise ValueError(f"isolation {isolation.value!r} cannot run a worker")

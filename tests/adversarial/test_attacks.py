@@ -297,14 +297,7 @@ def relu_forward(x):
 """
 
 
-@pytest.mark.parametrize("level", [*SANDBOXES, pytest.param(
-    Isolation.PROCESS, id="process", marks=pytest.mark.xfail(strict=True, reason=(
-        "PROCESS: a setsid + double-fork daemon re-parents to the grader (subreaper) with a new "
-        "session, so kill_process_tree's sweep from the worker's pid never finds it; and as root "
-        "nothing caps the number of processes (RLIMIT_NPROC is ignored). Fix in sandbox.py: put "
-        "PROCESS workers in the pids cgroup too when root (sandboxed_command(PROCESS) = "
-        "_cgroup_argv + argv; needs tests/grader/test_sandbox.py::"
-        "test_process_level_is_the_identity updated)")))])
+@pytest.mark.parametrize("level", [*SANDBOXES, pytest.param(Isolation.PROCESS, id="process")])
 def test_fork_bomb_and_daemons(make_submission, level: Isolation) -> None:
     """Do forked sleepers, Popen'ed sleepers and double-forked setsid daemons all die with their
     worker, and does a sandbox cap how many processes a submission can have?"""
