@@ -91,8 +91,14 @@ def build_command(argv: list[str]) -> int:
     p.add_argument("--root", type=Path, default=defaults["root"].default,
                    help="project checkout (default: .)")
     args = p.parse_args(argv)
-    for line in build(root=args.root):
-        print(line)
+    from grader.build.solutions import MarkerError
+
+    try:
+        for line in build(root=args.root):
+            print(line)
+    except (MarkerError, OSError, SyntaxError) as exc:  # MarkerError names file:line itself
+        print(f"grade build: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -108,8 +114,12 @@ def dist_command(argv: list[str]) -> int:
     args = p.parse_args(argv)
     if not (args.root / "reference").is_dir():
         p.error(f"{args.root} is not a project checkout (no reference/ folder)")
-    for line in build_distribution(args.root, args.out, default_course()):
-        print(line)
+    try:
+        for line in build_distribution(args.root, args.out, default_course()):
+            print(line)
+    except (OSError, RuntimeError) as exc:  # unwritable OUT; a reference without full marks
+        print(f"grade dist: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -54,3 +54,13 @@ def test_default_path_is_the_template_here() -> None:
     assert done.returncode == 0
     doc = json.loads(done.stdout)
     assert doc["submission"] == "student_template" and doc["score"] == 0
+
+
+def test_build_with_malformed_markers_is_one_line_exit_2(tmp_path: Path) -> None:
+    """Does `grade build` on an unclosed marker name the file and line, without a traceback?"""
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "m.py").write_text("def f():\n    # BEGIN SOLUTION\n    x = 1\n")
+    done = run("build", "--root", str(tmp_path))
+    assert done.returncode == 2
+    assert done.stderr.strip().endswith("m.py:2: BEGIN SOLUTION is never closed")
+    assert "Traceback" not in done.stderr
