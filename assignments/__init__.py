@@ -2,8 +2,16 @@
 
 from pathlib import Path
 
-from assignments import (activations, affine_losses, dropout_regularization, initialization,
-                         networks, normalization, optimizers, transfer_cnn)
+from assignments import (
+                         activations,
+                         affine_losses,
+                         dropout_regularization,
+                         initialization,
+                         networks,
+                         normalization,
+                         optimizers,
+                         transfer_cnn,
+)
 from grader.registry import Course
 
 ROOT = Path(__file__).resolve().parent.parent

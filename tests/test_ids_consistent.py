@@ -8,7 +8,6 @@ from pathlib import Path
 import assignments
 from grader.build.solutions import solution_blocks
 from grader.result import Kind
-
 from tests.conftest import REFERENCE
 
 CHECKS = [c for a in assignments.ASSIGNMENTS for c in a.checks]

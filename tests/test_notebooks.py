@@ -8,7 +8,6 @@ import nbformat
 import pytest
 
 from grader.build.notebooks import notebook_from_percent, parse_percent
-
 from tests.conftest import REFERENCE, ROOT, TEMPLATE
 
 SOURCES = sorted((ROOT / "assignments").glob("*/notebook.py"))

@@ -11,10 +11,11 @@
 # Work in `layers.py`; run `check("activations")` at any time to grade this part.
 
 # %%
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 
-from grader.notebook_support import load_student, check, rel_error, eval_numerical_gradient_array
+from grader.notebook_support import check, eval_numerical_gradient_array, load_student, rel_error
+
 S = load_student()  # your layers.py, optim.py, ... as S.layers, S.optim, ...
 
 # %% [markdown]

@@ -116,7 +116,8 @@ def random_crop_exclusive_bound(X, crop_size, rng, padding=0):
     padded = np.pad(X, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
     tops = rng.integers(0, max(H + 2 * padding - ch, 1), size=N)
     lefts = rng.integers(0, max(W + 2 * padding - cw, 1), size=N)
-    return np.stack([padded[n, :, t:t + ch, l:l + cw] for n, (t, l) in enumerate(zip(tops, lefts, strict=True))])
+    return np.stack([padded[n, :, t:t + ch, left:left + cw]
+                     for n, (t, left) in enumerate(zip(tops, lefts, strict=True))])
 
 
 def center_crop_symmetric_margin(X, crop_size):

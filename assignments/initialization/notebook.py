@@ -12,7 +12,8 @@
 # Run `check("initialization")` at any time to grade this part.
 
 # %%
-from grader.notebook_support import load_student, check
+from grader.notebook_support import check, load_student
+
 S = load_student()  # your layers.py, optim.py, ... as S.layers, S.optim, ...
 
 # %%

@@ -9,11 +9,12 @@
 # takes well under a second.
 
 # %%
-from grader.notebook_support import load_student, check
+from grader.notebook_support import check, load_student
+
 S = load_student()  # your layers.py, optim.py, ... as S.layers, S.optim, ...
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 
 data = S.data.load_toy_dataset(num_train=1000, num_val=200, num_test=0)
 data = {k: v for k, v in data.items() if not k.endswith("_test")}

@@ -13,16 +13,17 @@
 # `layernorm_forward` and `layernorm_backward` in `layers.py`.
 
 # %%
-from grader.notebook_support import load_student, check
+from grader.notebook_support import check, load_student
+
 S = load_student()  # your layers.py, optim.py, ... as S.layers, S.optim, ...
 
 # %%
 import time
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 
-from grader.notebook_support import rel_error, eval_numerical_gradient_array
+from grader.notebook_support import eval_numerical_gradient_array, rel_error
 from reference.data import load_toy_dataset
 
 rng = np.random.default_rng(231)

@@ -20,7 +20,9 @@ N, D = 4, 5
 
 def notebook_arrays() -> dict[str, np.ndarray]:
     """The inputs of the CS231n FullyConnectedNets notebook's optimizer cells."""
-    grid = lambda lo, hi: np.linspace(lo, hi, num=N * D).reshape(N, D)
+    def grid(lo: float, hi: float) -> np.ndarray:
+        return np.linspace(lo, hi, num=N * D).reshape(N, D)
+
     return {"w": grid(-0.4, 0.6), "dw": grid(-0.6, 0.4), "state": grid(0.6, 0.9),
             "m": grid(0.6, 0.9), "v": grid(0.7, 0.5)}
 

@@ -17,11 +17,12 @@
 # per class. The classes share building blocks, so features learned on A help with B.
 
 # %%
-from grader.notebook_support import load_student, check
+from grader.notebook_support import check, load_student
+
 S = load_student()  # your layers.py, optim.py, ... as S.layers, S.optim, ...
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 
 data = S.data.load_toy_dataset(num_train=2000, num_val=500, num_test=0)
 data = {k: v for k, v in data.items() if not k.endswith("_test")}

@@ -27,7 +27,6 @@ from .attacks import (
     ALL_LEVELS,
     GARBAGE,
     GRADER,
-    LIMITS,
     PROCESS_REASON,
     REFERENCE,
     ROOT,
@@ -35,7 +34,6 @@ from .attacks import (
     assert_contained,
     assert_module_lost,
     cli_grade,
-    describe,
     files_containing,
     flag_kinds,
     layers_file,
@@ -858,7 +856,7 @@ def test_loopback_socket(make_submission, level: Isolation) -> None:
 def test_sabotaged_stdio(make_submission, how: str) -> None:
     """Do replaced sys.stdout/stderr, closed fds 1 and 2, or the reply pipe pointed at /dev/null
     cost only the attacker's checks?"""
-    sub = make_submission(**layers_file(GARBAGE, """
+    sub = make_submission(**layers_file(GARBAGE, f"""
         import os, sys
 
         class _Raiser:
@@ -866,7 +864,7 @@ def test_sabotaged_stdio(make_submission, how: str) -> None:
             def flush(self): raise OSError("no")
 
         def relu_forward(x):
-            how = %r
+            how = {how!r}
             if how == "replace_streams":
                 sys.stdout = sys.stderr = sys.__stdout__ = sys.__stderr__ = _Raiser()
             elif how == "close_fds":
@@ -881,7 +879,7 @@ def test_sabotaged_stdio(make_submission, how: str) -> None:
                         except OSError:
                             pass
             return _garbage(x)
-    """ % how))
+    """))
     result, seconds = run_grade(sub)
     assert_contained(result, RELU)
     assert seconds < 20

@@ -80,10 +80,10 @@ def test_crops_have_the_right_shape_and_come_from_the_padded_image(case, seed):
     padded = np.pad(X, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
     for n in range(len(X)):
         windows = [
-            (t, l)
+            (t, left)
             for t in range(padded.shape[2] - ch + 1)
-            for l in range(padded.shape[3] - cw + 1)
-            if np.array_equal(padded[n, :, t : t + ch, l : l + cw], out[n])
+            for left in range(padded.shape[3] - cw + 1)
+            if np.array_equal(padded[n, :, t : t + ch, left : left + cw], out[n])
         ]
         assert windows, f"crop {n} is not a window of its padded image"
 

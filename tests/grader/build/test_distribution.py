@@ -16,7 +16,6 @@ import assignments
 from grader.build.distribution import EXPECTED_VALUES, build_distribution
 from grader.build.solutions import solution_blocks
 from grader.result import Visibility
-
 from tests.conftest import REFERENCE, ROOT
 
 
