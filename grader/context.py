@@ -14,7 +14,7 @@ that mistake.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,12 +111,3 @@ def require(value: Any, what: str, target: str) -> None:
     if isinstance(value, tuple | list) and value and all(v is None for v in value):
         raise StudentNotImplemented("None", f"{target} returned only None for {what}")
 
-
-def arrays_in(value: Any) -> Sequence[np.ndarray]:
-    if isinstance(value, np.ndarray):
-        return [value]
-    if isinstance(value, tuple | list):
-        return [a for v in value for a in arrays_in(v)]
-    if isinstance(value, dict):
-        return [a for v in value.values() for a in arrays_in(v)]
-    return []

@@ -70,6 +70,9 @@ def _flags(loaded: LoadedSubmission, backend: WorkerBackend, output: str,
     found = detectors.flags_from_audit(backend.events) + detectors.score_like_output(output)
     found += detectors.extra_files(loaded.root, expected) + detectors.weak_isolation(isolation)
     found += [Flag(FlagKind.SUBMISSION_PROBLEM, p) for p in loaded.problems]
+    if backend.total_dropped:
+        found.append(Flag(FlagKind.OUTPUT_TRUNCATED, f"{backend.total_dropped} bytes of printed "
+                          "output dropped (each check keeps its first 64 KiB)"))
     return found
 
 

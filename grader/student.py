@@ -40,8 +40,6 @@ class Backend(Protocol):
 
     def last_warnings(self) -> list[str]: ...
 
-    def take_events(self) -> list[list[str]]: ...
-
     def close(self) -> None: ...
 
 
@@ -69,6 +67,7 @@ class WorkerBackend:
     dropped: int = 0
     events: list[list[str]] = field(default_factory=list)
     restarts: int = 0
+    total_dropped: int = 0  # bytes of student output dropped over the whole grading
     last_name: str = ""
     warnings: list[str] = field(default_factory=list)
     generation: int = 0  # bumped whenever a worker is replaced: its objects are gone
@@ -178,11 +177,8 @@ class WorkerBackend:
             self._collect(self.worker)
         text, dropped = "".join(self.output), self.dropped
         self.output, self.dropped = [], 0
+        self.total_dropped += dropped
         return text, dropped
-
-    def take_events(self) -> list[list[str]]:
-        events, self.events = self.events, []
-        return events
 
     def close(self) -> None:
         if self.worker is not None:
@@ -226,9 +222,6 @@ class InProcessBackend:
 
     def take_output(self) -> tuple[str, int]:
         return "", 0
-
-    def take_events(self) -> list[list[str]]:
-        return []
 
     def close(self) -> None:
         pass

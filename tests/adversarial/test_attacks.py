@@ -471,6 +471,7 @@ def test_flooding_output(make_submission) -> None:
     statuses = {c["id"]: c["status"] for c in doc["checks"]}
     assert all(s == "passed" for i, s in statuses.items() if "relu" not in i), statuses
     assert all(s != "passed" for i, s in statuses.items() if i.startswith("activations/relu"))
+    assert "output_truncated" in {f["kind"] for f in doc["flags"]}
     result, _ = run_grade(sub)
     assert all(len(c.output) <= 4000 for c in result.checks)
     assert "more bytes of output dropped" in output_of(result)
