@@ -154,7 +154,7 @@ def _boot_spare(key: tuple[Any, ...], hidden: tuple[Path, ...], limits: Limits,
     (root / "in").mkdir()
     (root / "scratch").mkdir()
     policy = SandboxPolicy(scratch=root / "scratch", readonly=(root / "in",), hidden=hidden,
-                           memory_bytes=limits.memory_bytes)
+                           memory_bytes=limits.memory_bytes, scratch_bytes=limits.disk_bytes)
     try:
         worker = WorkerProcess(None, root / "scratch", limits,
                                sandboxed_command(worker_argv(), policy, level))
@@ -199,7 +199,7 @@ def grade(path: str | Path, *, course: Course | None = None, only: Sequence[str]
         work.mkdir(exist_ok=True)
         loaded = load_submission(Path(path), course, inbox)
         policy = SandboxPolicy(scratch=work, readonly=(inbox,), hidden=hidden,
-                               memory_bytes=limits.memory_bytes)
+                               memory_bytes=limits.memory_bytes, scratch_bytes=limits.disk_bytes)
         launcher = _Launcher(loaded, work, limits, policy, levels, spare)
         backend = WorkerBackend(loaded.layout, launcher)
         try:

@@ -57,7 +57,8 @@ class Limits:
     call_seconds: float = 5.0
     memory_bytes: int = 1 << 30
     output_bytes: int = 64 * 1024
-    file_bytes: int = 64 << 20  # largest file student code may write (its scratch is on disk)
+    file_bytes: int = 64 << 20  # largest file student code may write
+    disk_bytes: int = 256 << 20  # all it may write (a sandbox's private scratch; not PROCESS)
     start_seconds: float = 30.0
 
 

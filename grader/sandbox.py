@@ -59,6 +59,9 @@ class SandboxPolicy:
     max_processes: int = 64
     network: bool = False
     memory_bytes: int | None = None  # for the whole sandbox, where a memory cgroup is available
+    # When set, scratch is a private tmpfs of this size inside the sandbox (the host folder is
+    # only a mount point): a submission cannot fill the grader's disk, only this much memory.
+    scratch_bytes: int | None = None
 
 
 def _grader_package_dir() -> Path:
@@ -138,7 +141,11 @@ def _bwrap_argv(argv: Sequence[str], policy: SandboxPolicy) -> list[str]:
         else:
             cmd += ["--ro-bind", str(p), str(p)]
     scratch = str(policy.scratch.resolve())
-    cmd += ["--bind", scratch, scratch, "--chdir", scratch]
+    if policy.scratch_bytes is not None:
+        cmd += ["--perms", "1777", "--size", str(policy.scratch_bytes), "--tmpfs", scratch]
+    else:
+        cmd += ["--bind", scratch, scratch]
+    cmd += ["--chdir", scratch]
     # The masks are empty tmpfs; remounting them read-only after every bind (mount points get
     # created in them) keeps a student from even "writing" into them.
     cmd += [a for op, p in plan if op == "hide" and p.is_dir() for a in ("--remount-ro", str(p))]
@@ -174,6 +181,8 @@ while [ "$1" != "--" ]; do
             mkdir -p "$p"; mount -t tmpfs -o mode=755 tmpfs "$p"
           elif [ -d "$p" ]; then mount -t tmpfs -o mode=755 tmpfs "$p"
           else mount --bind /dev/null "$p"; fi ;;
+    tmp:*) mkdir -p "$p"; mount -t tmpfs -o "size=${op#tmp:},mode=1777" tmpfs "$p"
+           scratch=$p ;;
     *) [ -e "$p" ] || mkdir -p "$p"; mount --rbind "$R$p" "$p"
        [ "$op" = ro ] || scratch=$p ;;
   esac
@@ -212,7 +221,8 @@ def _unshare_argv(argv: Sequence[str], policy: SandboxPolicy) -> list[str]:
     for op, p in _mount_plan(policy):
         if str(p) != stage:  # masked by the script itself, once it is done staging there
             args += [op, str(p)]
-    args += ["rw", str(policy.scratch.resolve()), "--"]
+    scratch_op = "rw" if policy.scratch_bytes is None else f"tmp:{policy.scratch_bytes}"
+    args += [scratch_op, str(policy.scratch.resolve()), "--"]
     flags = ["--user", "--map-root-user", "--mount", "--pid", "--fork", "--kill-child",
              "--ipc", "--uts", "--propagation", "private", "--mount-proc"]
     if not policy.network:

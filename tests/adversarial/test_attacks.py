@@ -1032,3 +1032,34 @@ def test_huge_declared_array(make_submission) -> None:
     result, seconds = run_grade(sub)
     assert_contained(result, {"relu_forward", "relu_backward"})
     assert seconds < 20
+
+
+def test_many_file_disk_bomb(make_submission) -> None:
+    """Can many files, each under the per-file limit, fill the grader's disk? The scratch folder
+    of a sandbox is a private tmpfs of Limits.disk_bytes, so writing stops there."""
+    if not SANDBOXES:
+        pytest.skip("no OS sandbox here: PROCESS scratch is the host's disk")
+    sub = make_submission(**layers_file(GARBAGE, """
+        import sys
+        _done = []
+
+        def relu_forward(x):
+            if _done:
+                return _garbage(x)
+            _done.append(1)
+            chunk, written = b"\\1" * (32 * 2**20), 0
+            try:
+                for i in range(40):
+                    with open(f"part{i}", "wb") as f:
+                        f.write(chunk)
+                    written += len(chunk)
+                    print(f"ATTACK wrote {written >> 20} MB", file=sys.stderr, flush=True)
+            except BaseException as exc:
+                print("ATTACK stopped:", type(exc).__name__)
+            return _garbage(x)
+    """))
+    result, _ = run_grade(sub, limits=Limits(call_seconds=4.0, memory_bytes=512 * 2**20,
+                                            disk_bytes=128 * 2**20))
+    assert_contained(result, RELU)
+    written = [int(n) for n in re.findall(r"ATTACK wrote (\d+) MB", output_of(result))]
+    assert max(written, default=0) <= 128, f"wrote {max(written)} MB with a 128 MiB scratch"
