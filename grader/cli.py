@@ -53,14 +53,18 @@ def _positive(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
 
 
 def grade_command(argv: list[str]) -> int:
-    from grader import render
-    from grader.grading import grade
-
     parser = _grade_parser()
     args = parser.parse_args(argv)
     _positive(parser, args)
     path = args.path or _default_path()
     limits = Limits(call_seconds=args.timeout, memory_bytes=args.memory * 2**20)
+    from grader.spare import prestart
+
+    prestart(path, limits)  # the worker boots while the imports below run
+
+    from grader import render
+    from grader.grading import grade
+
     err = render.stderr_console()
     try:
         with render.check_progress(err if not args.json else render.Console(quiet=True),

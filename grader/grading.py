@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import atexit
 import functools
 import importlib
 import os
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from grader import flags as detectors
 from grader.isolation import Limits, WorkerFailure, WorkerProcess, worker_argv
@@ -21,6 +18,7 @@ from grader.registry import Course
 from grader.result import Flag, FlagKind, GradeResult, Isolation
 from grader.runner import Progress, run_checks
 from grader.sandbox import SandboxPolicy, candidate_isolations, sandboxed_command
+from grader.spare import Spare, boot_spare, hidden_paths, spare_key, take_spare
 from grader.student import Student, WorkerBackend
 from grader.submission import LoadedSubmission, load_submission
 
@@ -50,20 +48,6 @@ def default_oracle(course: Course) -> Oracle:
     return _reference_oracle(course.reference, course.modules)
 
 
-def _hidden_paths(course: Course, submission: Path, extra: Sequence[Path]) -> tuple[Path, ...]:
-    """What the worker must not see: the course checkout (solutions, hidden checks), the folder
-    holding other submissions, the home folder, and whatever the caller adds (a gradebook)."""
-    candidates = [course.template.parent, submission.resolve().parent, Path.home(), *extra]
-    for package in ("assignments", course.reference):
-        try:
-            spec = importlib.util.find_spec(package)
-        except (ImportError, ValueError):
-            spec = None
-        if spec is not None and spec.origin:
-            candidates.append(Path(spec.origin).resolve().parent)
-    return tuple(dict.fromkeys(p.resolve() for p in candidates if p.exists()))
-
-
 def _flags(loaded: LoadedSubmission, backend: WorkerBackend, output: str,
            isolation: Isolation, course: Course) -> list[Flag]:
     expected = [f"{m}.py" for m in course.modules] + ["__init__.py"]
@@ -86,7 +70,7 @@ class _Launcher:
 
     def __init__(self, loaded: LoadedSubmission, work: Path, limits: Limits,
                  policy: SandboxPolicy, levels: Sequence[Isolation],
-                 spare: _Spare | None = None) -> None:
+                 spare: Spare | None = None) -> None:
         self.loaded, self.work, self.limits, self.policy = loaded, work, limits, policy
         self.levels = list(levels)
         self.chosen: Isolation | None = None
@@ -119,57 +103,6 @@ class _Launcher:
         return self.chosen or self.levels[0]
 
 
-@dataclass
-class _Spare:
-    """A worker booted ahead of time (interpreter, numpy, grader loaded) in its own sandbox,
-    waiting for the next grading with the same key; no student code has touched it."""
-
-    key: tuple[Any, ...]
-    folder: tempfile.TemporaryDirectory[str]
-    worker: WorkerProcess
-    level: Isolation
-
-    def discard(self) -> None:
-        self.worker.kill()
-        self.folder.cleanup()
-
-
-_spare: _Spare | None = None
-
-
-def _take_spare(key: tuple[Any, ...]) -> _Spare | None:
-    global _spare
-    spare, _spare = _spare, None
-    if spare is not None and (spare.key != key or not spare.worker.alive()):
-        spare.discard()
-        spare = None
-    return spare
-
-
-def _boot_spare(key: tuple[Any, ...], hidden: tuple[Path, ...], limits: Limits,
-                level: Isolation) -> None:
-    global _spare
-    folder = tempfile.TemporaryDirectory(prefix="grade-")
-    root = Path(folder.name)
-    (root / "in").mkdir()
-    (root / "scratch").mkdir()
-    policy = SandboxPolicy(scratch=root / "scratch", readonly=(root / "in",), hidden=hidden,
-                           memory_bytes=limits.memory_bytes, scratch_bytes=limits.disk_bytes)
-    try:
-        worker = WorkerProcess(None, root / "scratch", limits,
-                               sandboxed_command(worker_argv(), policy, level))
-    except (WorkerFailure, OSError):
-        folder.cleanup()
-        return
-    _spare = _Spare(key, folder, worker, level)
-
-
-@atexit.register
-def _discard_spare() -> None:
-    if _spare is not None:
-        _spare.discard()
-
-
 def grade(path: str | Path, *, course: Course | None = None, only: Sequence[str] | None = None,
           limits: Limits = DEFAULT_LIMITS, oracle: Oracle | None = None,
           isolation: Isolation | None = None, hide: Sequence[Path] = (),
@@ -179,9 +112,10 @@ def grade(path: str | Path, *, course: Course | None = None, only: Sequence[str]
     Raises grader.submission.SubmissionError when `path` is not a submission. Student code runs
     only in worker processes (inside an OS sandbox when this machine has one: `isolation`
     defaults to the strongest available); this process computes every comparison and score.
-    `hide` adds paths the worker must not see (e.g. the gradebook's folder). `warm` boots the
-    next grading's worker in the background as this one returns, for callers that grade the
-    same submission again and again (a notebook's check cells): it saves the worker's start.
+    `hide` adds paths the worker must not see (e.g. the gradebook's folder). A worker booted
+    ahead of time for this very grading (`grader.spare.prestart`) is used when one waits;
+    `warm` boots the next one as this grading returns, for callers that grade the same
+    submission again and again (a notebook's check cells): it saves the worker's start.
     """
     start = time.perf_counter()
     course = course or default_course()
@@ -189,9 +123,9 @@ def grade(path: str | Path, *, course: Course | None = None, only: Sequence[str]
     oracle = oracle or default_oracle(course)
     levels = [isolation] if isolation else candidate_isolations()
     become_subreaper()  # orphans of student processes re-parent to us and can be killed
-    hidden = _hidden_paths(course, Path(path), hide)
-    key = (tuple(levels), hidden, limits)
-    spare = _take_spare(key) if warm else None
+    hidden = hidden_paths(course.template.parent, course.reference, Path(path), hide)
+    key = spare_key(levels, hidden, limits)
+    spare = take_spare(key)
     folder = spare.folder if spare else tempfile.TemporaryDirectory(prefix="grade-")
     try:
         inbox, work = Path(folder.name) / "in", Path(folder.name) / "scratch"
@@ -214,7 +148,7 @@ def grade(path: str | Path, *, course: Course | None = None, only: Sequence[str]
             spare.worker.kill()
         folder.cleanup()
     if warm:
-        _boot_spare(key, hidden, limits, isolation)
+        boot_spare(key, hidden, limits, isolation)
     return GradeResult(submission=str(path), checks=tuple(checks),
                        flags=tuple(dict.fromkeys(flags)), isolation=isolation,
                        seconds=time.perf_counter() - start)
