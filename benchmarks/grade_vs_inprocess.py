@@ -11,6 +11,7 @@ machine class; those two tools are not run here.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -20,9 +21,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# Workers run numpy with one BLAS thread (batches run several side by side); the floor must
+# too, or the ratio would measure BLAS threading instead of isolation.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
 
-from grader.grading import default_course, default_oracle, grade  # noqa: E402
+from grader.grading import DEFAULT_LIMITS, default_course, default_oracle, grade  # noqa: E402
 from grader.runner import run_checks  # noqa: E402
+from grader.spare import prestart  # noqa: E402
 from grader.student import InProcessBackend, Student  # noqa: E402
 from grader.submission import load_submission  # noqa: E402
 
@@ -41,7 +47,10 @@ def in_process(path: Path, only: list[str] | None) -> float:
 
 
 def isolated(path: Path, only: list[str] | None, warm: bool = False) -> tuple[float, str]:
+    """`grade` as the command runs it: boot the worker (prestart), then grade with it."""
     start = time.perf_counter()
+    if not warm:
+        prestart(path, DEFAULT_LIMITS)
     result = grade(path, only=only, warm=warm)
     return time.perf_counter() - start, result.isolation.value
 

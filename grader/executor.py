@@ -225,6 +225,12 @@ class Executor:
         if op == "map":
             pick = fields.get("pick")
             return [self.pick(self.run(fn, tuple(a), {}, seed), pick) for a in values["argsets"]]
+        if op == "sweep":  # fn(*args) once per value assigned at `where` (gradient checks)
+            pick, where, results = fields.get("pick"), values["where"], []
+            for value in values["values"]:
+                self.assign(where, value)
+                results.append(self.pick(self.run(fn, tuple(values["args"]), {}, seed), pick))
+            return results
         if op == "call":
             args = values["args"]
             result = self.keep(self.run(fn, args, values["kwargs"], seed),

@@ -178,6 +178,7 @@ class WorkerProcess:
                  command: list[str] | None = None) -> None:
         self.limits = limits
         self.scratch = scratch
+        self._rbuf = bytearray()  # bytes read from the worker, not yet consumed
         self._seq = 0
         argv = command or worker_argv()
         audit_read, audit_write = os.pipe()
@@ -221,10 +222,32 @@ class WorkerProcess:
                     raise self._died() from exc
                 view = view[n:]
 
+    def _fill(self, deadline: float, want: int) -> None:
+        """Read until the receive buffer holds `want` bytes: big reads, few system calls."""
+        while len(self._rbuf) < want:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise WorkerTimeout(f"no answer within {self.limits.call_seconds:g} s")
+            ready, _, _ = select.select([self._out], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(self._out, max(want - len(self._rbuf), 1 << 16))
+            if not chunk:
+                raise self._died()
+            self._rbuf += chunk
+
     def _read_exact(self, deadline: float) -> Any:
-        def read_exact(n: int) -> bytearray:
+        def read_exact(n: int) -> bytes | bytearray:
+            if n <= (1 << 20):
+                self._fill(deadline, n)
+                out = bytes(self._rbuf[:n])
+                del self._rbuf[:n]
+                return out
             buf = bytearray(n)  # one buffer: a huge reply never costs twice its size here
-            view, got = memoryview(buf), 0
+            got = min(len(self._rbuf), n)
+            buf[:got] = self._rbuf[:got]
+            del self._rbuf[:got]
+            view = memoryview(buf)
             while got < n:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -241,6 +264,8 @@ class WorkerProcess:
         return read_exact
 
     def _pending_reply_bytes(self) -> bool:
+        if self._rbuf:
+            return True
         ready, _, _ = select.select([self._out], [], [], 0)
         return bool(ready)
 

@@ -211,7 +211,8 @@ class InProcessBackend:
 
     def op(self, op: str, fields: dict[str, Any], values: dict[str, Any], name: str) -> Any:
         target = values.get("target")
-        copied = {k: self._resolve(v) for k, v in values.items() if k != "target"}
+        copied = {k: (v if k == "where" else self._resolve(v))
+                  for k, v in values.items() if k != "target"}
         try:
             return self.executor.perform(op, fields, target, copied)
         except StudentRaised as exc:
@@ -291,6 +292,14 @@ class Student:
         return self._op("map", {"method": method, "pick": pick, "seed": self._next_seed()},
                                {"target": target, "argsets": list(argsets)},
                                self._name(target, method))
+
+    def sweep(self, obj: Handle, method: str, where: Handle, values: Sequence[Any],
+              *args: Any, pick: int | None = None) -> list[Any]:
+        """For each value: assign it at `where`, then `obj.method(*args)`; one round trip.
+        What `where` holds afterwards is the last value: set it back yourself."""
+        return self._op("sweep", {"method": method, "pick": pick, "seed": self._next_seed()},
+                        {"target": obj, "where": where, "values": list(values), "args": args},
+                        self._name(obj, method))
 
     def get(self, obj: Handle | str) -> Any:
         return self._op("get", {}, {"target": obj}, self._name(obj, None)

@@ -61,7 +61,9 @@ class Worker:
             raise ProtocolError("no submission loaded")
         target = decode(header["target"], buffers) if "target" in header else None
         values = {k: decode(header[k], buffers, resolve=ex.resolve)
-                  for k in ("args", "kwargs", "argsets", "value") if k in header}
+                  for k in ("args", "kwargs", "argsets", "value", "values") if k in header}
+        if "where" in header:  # a place to assign to: kept a Handle, not resolved
+            values["where"] = decode(header["where"], buffers)
         result = ex.perform(str(header.get("op")), header, target, values)
         return encode(result, out, handle_of=ex.handle_of)
 
@@ -81,7 +83,7 @@ def _audit_sink() -> Any:
 
 
 def main() -> None:
-    requests = os.fdopen(os.dup(0), "rb", buffering=0)
+    requests = os.fdopen(os.dup(0), "rb")  # buffered: one read usually holds a whole request
     replies = os.fdopen(os.dup(1), "wb")
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
