@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import importlib
 import importlib.machinery
+import re
 import sys
 import traceback
 import types
@@ -68,14 +69,31 @@ class StudentRaised(Exception):
                 "where": self.where}
 
 
+# Generated modules (a notebook's definitions) mark where each definition came from with a
+# line `# cell N`; error locations then name the notebook cell instead of the generated file.
+CELL_MARK = re.compile(r"^# cell (\d+)$")
+
+
+def _place(filename: str, lineno: int | None) -> str:
+    path = Path(filename)
+    try:
+        lines = path.read_text().splitlines()[: lineno or 0]
+    except OSError:
+        lines = []
+    for line in reversed(lines):
+        if m := CELL_MARK.match(line):
+            return f"notebook cell {m.group(1)}"
+    return f"{path.name}:{lineno}"
+
+
 def _summarise(exc: BaseException, root: str) -> StudentRaised:
     kind = "not_implemented" if isinstance(exc, NotImplementedError) else "error"
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(root)]
     if isinstance(exc, SyntaxError) and exc.filename:
-        where = f"{Path(exc.filename).name}:{exc.lineno}"
+        where = _place(exc.filename, exc.lineno)
     elif frames:
         last = frames[-1]
-        where = f"{Path(last.filename).name}:{last.lineno} in {last.name}: {(last.line or '').strip()}"
+        where = f"{_place(last.filename, last.lineno)} in {last.name}: {(last.line or '').strip()}"
     else:
         where = ""
     try:

@@ -172,7 +172,7 @@ def _render(kept: NotebookSource, title: str) -> str:
         parts.append("try:\n" + textwrap.indent(statement, "    ")
                      + "\nexcept Exception:\n    pass")
     parts += kept.constants
-    parts += [f"# cell {cell}\n{source}" for _, source, cell in kept.defs]
+    parts += [f"# cell {cell}\n{source}" for _, source, cell in kept.defs]  # executor.CELL_MARK
     return "\n\n".join(parts) + "\n"
 
 

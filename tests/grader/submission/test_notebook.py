@@ -204,3 +204,17 @@ def test_zip_of_a_notebook(tmp_path: Path) -> None:
     loaded = load_submission(tmp_path / "hw.zip", COURSE, tmp_path / "s")
     assert loaded.kind is SubmissionKind.ARCHIVE
     assert loaded.layout.modules == {"layers": "submission.layers"}
+
+
+def test_errors_point_at_the_notebook_cell(tmp_path: Path) -> None:
+    """Does an exception in a notebook-defined function name its cell, not the generated file?"""
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Activations"),
+        new_code_cell("import numpy as np"),
+        new_code_cell("def relu_forward(x):\n    raise RuntimeError('oops')\n"),
+    ])
+    path = tmp_path / "student.ipynb"
+    nbformat.write(nb, path)
+    result = grade(path, only=["activations"])
+    errors = [c.message for c in result.checks if c.status is Status.ERROR]
+    assert errors and all("notebook cell 3" in m and "_notebook.py" not in m for m in errors)
