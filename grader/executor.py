@@ -77,8 +77,8 @@ CELL_MARK = re.compile(r"^# cell (\d+)$")
 def _place(filename: str, lineno: int | None) -> str:
     path = Path(filename)
     try:
-        lines = path.read_text().splitlines()[: lineno or 0]
-    except OSError:
+        lines = path.read_text(errors="replace").splitlines()[: lineno or 0]
+    except (OSError, ValueError):  # unreadable, or not text: the plain location will do
         lines = []
     for line in reversed(lines):
         if m := CELL_MARK.match(line):
