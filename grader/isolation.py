@@ -222,15 +222,20 @@ class WorkerProcess:
                     raise self._died() from exc
                 view = view[n:]
 
-    def _fill(self, deadline: float, want: int) -> None:
-        """Read until the receive buffer holds `want` bytes: big reads, few system calls."""
-        while len(self._rbuf) < want:
+    def _wait_for_reply_bytes(self, deadline: float) -> None:
+        """Block until the reply pipe is readable, or raise WorkerTimeout at the deadline."""
+        while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise WorkerTimeout(f"no answer within {self.limits.call_seconds:g} s")
             ready, _, _ = select.select([self._out], [], [], remaining)
-            if not ready:
-                continue
+            if ready:
+                return
+
+    def _fill(self, deadline: float, want: int) -> None:
+        """Read until the receive buffer holds `want` bytes: big reads, few system calls."""
+        while len(self._rbuf) < want:
+            self._wait_for_reply_bytes(deadline)
             chunk = os.read(self._out, max(want - len(self._rbuf), 1 << 16))
             if not chunk:
                 raise self._died()
@@ -249,12 +254,7 @@ class WorkerProcess:
             del self._rbuf[:got]
             view = memoryview(buf)
             while got < n:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise WorkerTimeout(f"no answer within {self.limits.call_seconds:g} s")
-                ready, _, _ = select.select([self._out], [], [], remaining)
-                if not ready:
-                    continue
+                self._wait_for_reply_bytes(deadline)
                 count = os.readv(self._out, [view[got:got + (1 << 20)]])
                 if not count:
                     raise self._died()

@@ -93,10 +93,22 @@ class Assignment:
         return tuple(m for m in self.mistakes if m.target in wanted)
 
 
-def assignment(name: str, title: str, modules: Iterable[ModuleType],
+def assignment(name: str, title: str, modules: Iterable[ModuleType], package: str | None = None,
                mistakes: Iterable[Mistake] = (),
                alternatives: Iterable[Alternative] = ()) -> Assignment:
-    """Collect the checks defined in `modules`, in definition order."""
+    """Collect the checks defined in `modules`, in definition order.
+
+    With `package` (an assignment's `__name__`), its optional `hidden` module adds hidden
+    checks and its optional `mistakes` module (MISTAKES, ALTERNATIVES) the known mistakes:
+    either may be absent, as both are in the student distribution.
+    """
+    modules = list(modules)
+    mistakes, alternatives = list(mistakes), list(alternatives)
+    if package is not None:
+        modules += optional_modules(package, "hidden")
+        for found in optional_modules(package, "mistakes"):
+            mistakes += getattr(found, "MISTAKES", ())
+            alternatives += getattr(found, "ALTERNATIVES", ())
     specs: list[CheckSpec] = []
     seen: set[str] = set()
     taken: set[int] = set()

@@ -1,11 +1,11 @@
 """Activation functions: why sigmoid saturates and is not zero-centred, why ReLU trains faster."""
 
-from assignments.activations import checks, mistakes
-from grader.registry import assignment, optional_modules
+from assignments.activations import checks
+from grader.registry import assignment
 
 ASSIGNMENT = assignment(
     "activations",
     title="Activation functions",
-    modules=(checks, *optional_modules(__name__, "hidden")),
-    mistakes=mistakes.MISTAKES,
+    modules=(checks,),
+    package=__name__,
 )

@@ -7,15 +7,12 @@ from assignments.initialization import (
     checks_initializers,
     checks_pca,
     checks_preprocessing,
-    mistakes,
 )
-from grader.registry import assignment, optional_modules
+from grader.registry import assignment
 
 ASSIGNMENT = assignment(
     "initialization",
     title="Data preprocessing and weight initialization",
-    modules=(checks_preprocessing, checks_pca, checks_initializers, checks_experiment,
-             *optional_modules(__name__, "hidden")),
-    mistakes=mistakes.MISTAKES,
-    alternatives=mistakes.ALTERNATIVES,
+    modules=(checks_preprocessing, checks_pca, checks_initializers, checks_experiment),
+    package=__name__,
 )

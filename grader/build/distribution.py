@@ -3,7 +3,7 @@
     OUT/
       pyproject.toml, README.md     install with `pip install -e OUT`, then `grade`
       grader/                        the engine (no solutions in it, by construction)
-      assignments/                   visible checks only; mistakes.py reduced to empty tuples;
+      assignments/                   visible checks only (no hidden.py, no mistakes*.py);
                                      expected_values.npz recorded from the reference
       student_template/              the stubs and the notebooks
 
@@ -26,12 +26,10 @@ from grader.result import Visibility
 __all__ = ["EXPECTED_VALUES", "build_distribution", "visible_course"]
 
 EXPECTED_VALUES = "expected_values.npz"
-# Never shipped: solutions, hidden checks, mistake implementations (they reveal the solution:
-# mistakes.py is reduced to empty tuples, helper modules `mistakes_*.py` dropped), notebook
-# sources (they hold solution cells).
-_EXCLUDED = {"hidden.py", "notebook.py", "mistakes_*.py"}
-_MISTAKES_STUB = ('"""Known mistakes are kept by the instructors; hints come from stored '
-                  'values."""\n\nMISTAKES = ()\nALTERNATIVES = ()\n')
+# Never shipped: solutions, hidden checks, mistake implementations (they reveal the solution;
+# `assignment(package=...)` treats both modules as optional), notebook sources (they hold
+# solution cells).
+_EXCLUDED = {"hidden.py", "notebook.py", "mistakes.py", "mistakes_*.py"}
 _PYPROJECT = """\
 [build-system]
 requires = ["setuptools>=64"]
@@ -104,8 +102,6 @@ def build_distribution(root: Path, out: Path, course: Course, version: str = "0.
         "__pycache__", "*.pyc", *_EXCLUDED, EXPECTED_VALUES))
     shutil.copytree(root / "student_template", out / "student_template",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    for mistakes in (out / "assignments").glob("*/mistakes.py"):
-        mistakes.write_text(_MISTAKES_STUB)
     yield "grader/, assignments/ (visible checks), student_template/ copied"
     count = record_expected_values(course, root / "reference",
                                    out / "assignments" / EXPECTED_VALUES)
